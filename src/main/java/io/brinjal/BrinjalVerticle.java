@@ -1,0 +1,54 @@
+package io.brinjal;
+
+import io.brinjal.api.Failures;
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.task.TaskRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The standalone server: one instance owns the engine (its event loop is the engine's loop)
+ * and the HTTP server, so request handlers and engine state share a thread.
+ */
+public final class BrinjalVerticle extends VerticleBase {
+  private final BrinjalConfig config;
+  private final TaskRegistry registry;
+  private Brinjal brinjal;
+  private HttpServer server;
+
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry) {
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    brinjal = Brinjal.create(vertx, config, registry);
+    Router root = Router.router(vertx);
+    String prefix = config.http().prefix();
+    root.route(prefix + "/*").subRouter(brinjal.router());
+    root.errorHandler(404, Failures::unmatched);
+    root.errorHandler(405, Failures::unmatched);
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+        .requestHandler(root)
+        .listen(config.http().port(), config.http().host())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return brinjal.close();
+  }
+
+  public Brinjal brinjal() {
+    return brinjal;
+  }
+
+  /** The bound port (useful when the configured port is 0). */
+  public int port() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,34 @@
+package io.brinjal.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.json.Json;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes JSON answers. Never {@code ctx.json(pojo)}: that would use Vert.x's global mapper. */
+public final class Replies {
+  private Replies() {}
+
+  public static void json(RoutingContext ctx, int status, String json) {
+    if (ctx.response().ended()) return;
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(json);
+  }
+
+  public static void json(RoutingContext ctx, int status, ObjectNode body) {
+    json(ctx, status, Json.encode(body));
+  }
+
+  public static void message(RoutingContext ctx, String message) {
+    ObjectNode body = Json.object();
+    body.put("message", message);
+    json(ctx, 200, body);
+  }
+
+  public static void detail(RoutingContext ctx, int status, String detail) {
+    ObjectNode body = Json.object();
+    body.put("detail", detail);
+    json(ctx, status, body);
+  }
+}

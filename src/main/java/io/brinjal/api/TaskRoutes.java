@@ -1,0 +1,145 @@
+package io.brinjal.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.execution.TaskEngine;
+import io.brinjal.json.Json;
+import io.brinjal.streaming.SseStreams;
+import io.brinjal.task.TaskRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The brinjal-compatible HTTP API as a {@link Router} that can be mounted under any prefix.
+ * Literal paths are registered before the {@code /:task_id} and {@code /:task_route} patterns.
+ */
+public final class TaskRoutes {
+  public static final long BODY_LIMIT_BYTES = 1024 * 1024;
+
+  private final TaskEngine engine;
+  private final SseStreams streams;
+
+  private TaskRoutes(TaskEngine engine, SseStreams streams) {
+    this.engine = engine;
+    this.streams = streams;
+  }
+
+  public static Router create(Vertx vertx, TaskEngine engine, SseStreams streams) {
+    TaskRoutes routes = new TaskRoutes(engine, streams);
+    Router r = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+
+    r.get("/queue").handler(routes::handleQueue);
+    r.get("/queue/stream").handler(streams::handleQueueStream);
+    r.get("/task_types").handler(routes::handleTaskTypes);
+    r.get("/semaphores").handler(routes::handleSemaphores);
+    r.post("/search").handler(body).handler(routes::handleSearch);
+    r.delete("/completed").handler(routes::handleDeleteCompleted);
+
+    r.get("/:task_id/stream").handler(streams::handleTaskStream);
+    r.post("/:task_id/cancel").handler(routes::handleCancel);
+    r.get("/:task_id").handler(routes::handleGet);
+    r.delete("/:task_id").handler(routes::handleDelete);
+    r.post("/:task_route").handler(body).handler(routes::handleCreate);
+
+    r.route().failureHandler(Failures::handle);
+    r.errorHandler(404, Failures::unmatched);
+    r.errorHandler(405, Failures::unmatched);
+    return r;
+  }
+
+  private void handleCreate(RoutingContext ctx) {
+    String route = ctx.pathParam("task_route");
+    refuseLiteral(ctx, route);
+    ObjectNode params = JsonBodies.object(ctx, false);
+    engine.submit(route, params, queryParams(ctx))
+        .onSuccess(id -> {
+          ObjectNode out = Json.object();
+          out.put("task_id", id);
+          Replies.json(ctx, 200, out);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handleQueue(RoutingContext ctx) {
+    engine.queueJson().onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void handleTaskTypes(RoutingContext ctx) {
+    Replies.json(ctx, 200, engine.taskTypesJson());
+  }
+
+  private void handleSemaphores(RoutingContext ctx) {
+    engine.semaphoresJson().onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void handleSearch(RoutingContext ctx) {
+    ObjectNode criteria = JsonBodies.object(ctx, true);
+    engine.search(criteria)
+        .onSuccess(ids -> {
+          ObjectNode out = Json.object();
+          var taskIds = out.putArray("task_ids");
+          ids.forEach(taskIds::add);
+          Replies.json(ctx, 200, out);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handleDeleteCompleted(RoutingContext ctx) {
+    engine.deleteCompleted()
+        .onSuccess(count -> {
+          ObjectNode out = Json.object();
+          out.put("message", "Deleted " + count + " completed tasks");
+          out.put("deleted_count", count);
+          out.put("failed_count", 0);
+          out.putArray("failed_task_ids");
+          Replies.json(ctx, 200, out);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handleGet(RoutingContext ctx) {
+    String id = ctx.pathParam("task_id");
+    refuseLiteral(ctx, id);
+    engine.taskJson(id).onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void handleDelete(RoutingContext ctx) {
+    String id = ctx.pathParam("task_id");
+    refuseLiteral(ctx, id);
+    engine.delete(id)
+        .onSuccess(v -> Replies.message(ctx, "Task " + id + " deleted successfully"))
+        .onFailure(ctx::fail);
+  }
+
+  private void handleCancel(RoutingContext ctx) {
+    String id = ctx.pathParam("task_id");
+    engine.cancel(id)
+        .onSuccess(status -> {
+          ObjectNode out = Json.object();
+          out.put("message", "Task " + id + " " + (status.isTerminal() ? "cancelled" : "is being cancelled"));
+          out.put("status", status.wire());
+          Replies.json(ctx, 200, out);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** POST /queue or DELETE /task_types hit a pattern route: answer 405, not "no such task". */
+  private static void refuseLiteral(RoutingContext ctx, String segment) {
+    if (TaskRegistry.RESERVED_ROUTES.contains(segment)) {
+      HttpMethod method = ctx.request().method();
+      throw new ApiException(405, "method " + method + " is not allowed on " + ctx.request().path());
+    }
+  }
+
+  private static Map<String, List<String>> queryParams(RoutingContext ctx) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String name : ctx.queryParams().names()) out.put(name, ctx.queryParams().getAll(name));
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+package io.brinjal.config;
+
+import java.util.Map;
+
+/**
+ * Validated configuration, built once at start-up by {@link ConfigLoader}.
+ *
+ * @param semaphores semaphore name to limit, in configuration order; always holds "default"
+ */
+public record BrinjalConfig(
+    Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming) {
+
+  public record Http(String host, int port, String prefix) {}
+
+  /** How many finished tasks are kept: {@code done}, and failed plus cancelled together. */
+  public record Retention(int done, int failed) {}
+
+  /**
+   * @param keepAliveSeconds interval of SSE comment lines that keep proxies from closing streams
+   * @param minEventIntervalMs per task, the least time between two published progress events
+   */
+  public record Streaming(int keepAliveSeconds, int minEventIntervalMs) {}
+
+  /** The embedded defaults, as a library user starts from. */
+  public static BrinjalConfig defaults() {
+    return ConfigLoader.fromDefaults();
+  }
+
+  public BrinjalConfig withHttp(Http http) {
+    return new BrinjalConfig(http, semaphores, retention, streaming);
+  }
+
+  public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
+    return new BrinjalConfig(http, semaphores, retention, streaming);
+  }
+
+  public BrinjalConfig withRetention(Retention retention) {
+    return new BrinjalConfig(http, semaphores, retention, streaming);
+  }
+
+  public BrinjalConfig withStreaming(Streaming streaming) {
+    return new BrinjalConfig(http, semaphores, retention, streaming);
+  }
+}

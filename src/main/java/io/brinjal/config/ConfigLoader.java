@@ -1,0 +1,207 @@
+package io.brinjal.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Layers configuration: the defaults inside the jar, then {@code conf/config.json} (or the file
+ * named by {@code BRINJAL_CONFIG}), then environment variables. Everything is checked here once,
+ * and every error names the key, so a typo fails the start instead of being ignored.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_CONFIG_FILE = "conf/config.json";
+  private static final String SEMAPHORE_ENV_PREFIX = "BRINJAL_SEMAPHORE_";
+
+  /** Environment variable to config key, for scalar settings. */
+  private static final Map<String, String> ENV_KEYS =
+      Map.of(
+          "BRINJAL_HTTP_HOST", "http.host",
+          "BRINJAL_HTTP_PORT", "http.port",
+          "BRINJAL_HTTP_PREFIX", "http.prefix",
+          "BRINJAL_RETENTION_DONE", "retention.done",
+          "BRINJAL_RETENTION_FAILED", "retention.failed",
+          "BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds",
+          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms");
+
+  private ConfigLoader() {}
+
+  public static BrinjalConfig load(Map<String, String> env) {
+    ObjectNode tree = defaultsTree();
+    String explicit = env.get("BRINJAL_CONFIG");
+    Path file = Path.of(explicit != null && !explicit.isBlank() ? explicit : DEFAULT_CONFIG_FILE);
+    if (Files.exists(file)) {
+      merge(tree, readFile(file), "");
+    } else if (explicit != null && !explicit.isBlank()) {
+      throw new ConfigException("BRINJAL_CONFIG names " + file + ", which does not exist");
+    }
+    applyEnv(tree, env);
+    return parse(tree);
+  }
+
+  static BrinjalConfig fromDefaults() {
+    return parse(defaultsTree());
+  }
+
+  /** Parses a complete or partial config object laid over the defaults (used by tests too). */
+  public static BrinjalConfig fromJson(String json) {
+    ObjectNode tree = defaultsTree();
+    try {
+      JsonNode node = Json.MAPPER.readTree(json);
+      if (!(node instanceof ObjectNode obj)) throw new ConfigException("config must be a JSON object");
+      merge(tree, obj, "");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("config is not valid JSON: " + e.getOriginalMessage());
+    }
+    return parse(tree);
+  }
+
+  private static ObjectNode defaultsTree() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/brinjal-defaults.json")) {
+      return (ObjectNode) Json.MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("embedded defaults unreadable", e);
+    }
+  }
+
+  private static ObjectNode readFile(Path file) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(file.toFile());
+      if (!(node instanceof ObjectNode obj)) throw new ConfigException(file + ": must hold a JSON object");
+      return obj;
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Objects merge key by key; anything else replaces. Unknown sections are caught in parse. */
+  private static void merge(ObjectNode into, ObjectNode from, String path) {
+    Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      JsonNode existing = into.get(e.getKey());
+      if (existing instanceof ObjectNode target && e.getValue() instanceof ObjectNode source) {
+        merge(target, source, path + e.getKey() + ".");
+      } else {
+        into.set(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static void applyEnv(ObjectNode tree, Map<String, String> env) {
+    ENV_KEYS.forEach((var, key) -> {
+      String value = env.get(var);
+      if (value == null) return;
+      String[] parts = key.split("\\.");
+      ObjectNode section = tree.with(parts[0]);
+      JsonNode current = section.get(parts[1]);
+      if (current != null && current.isNumber()) {
+        try {
+          section.put(parts[1], Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(var + " (" + key + "): must be an integer, got \"" + value + "\"");
+        }
+      } else {
+        section.put(parts[1], value);
+      }
+    });
+    env.forEach((var, value) -> {
+      if (!var.startsWith(SEMAPHORE_ENV_PREFIX)) return;
+      String name = var.substring(SEMAPHORE_ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+      try {
+        tree.with("semaphores").put(name, Long.parseLong(value.trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(var + " (semaphores." + name + "): must be an integer, got \"" + value + "\"");
+      }
+    });
+  }
+
+  private static BrinjalConfig parse(ObjectNode tree) {
+    onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming"));
+    ObjectNode http = section(tree, "http");
+    onlyKeys(http, "http.", Set.of("host", "port", "prefix"));
+    String host = text(http, "http.host");
+    if (host.isBlank()) throw new ConfigException("http.host: must not be empty");
+    int port = integer(http, "http.port", 0, 65535);
+    String prefix = text(http, "http.prefix");
+    if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
+        || prefix.contains(":") || prefix.contains("*"))) {
+      throw new ConfigException(
+          "http.prefix: must be empty or a path like /api/tasks (leading /, no trailing /), got \"" + prefix + "\"");
+    }
+
+    ObjectNode sem = section(tree, "semaphores");
+    Map<String, Integer> semaphores = new LinkedHashMap<>();
+    sem.fields().forEachRemaining(e -> {
+      String key = "semaphores." + e.getKey();
+      if (!e.getKey().matches("[a-z0-9_-]{1,64}")) {
+        throw new ConfigException(key + ": a semaphore name is 1-64 characters of a-z, 0-9, _ or -");
+      }
+      semaphores.put(e.getKey(), integer(sem, e.getKey(), key, 1, 10_000));
+    });
+    if (!semaphores.containsKey("default")) throw new ConfigException("semaphores.default: is required");
+
+    ObjectNode retention = section(tree, "retention");
+    onlyKeys(retention, "retention.", Set.of("done", "failed"));
+    ObjectNode streaming = section(tree, "streaming");
+    onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms"));
+
+    return new BrinjalConfig(
+        new BrinjalConfig.Http(host, port, prefix),
+        semaphores,
+        new BrinjalConfig.Retention(
+            integer(retention, "retention.done", 0, 10_000_000),
+            integer(retention, "retention.failed", 0, 10_000_000)),
+        new BrinjalConfig.Streaming(
+            integer(streaming, "streaming.keep_alive_seconds", 1, 3600),
+            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000)));
+  }
+
+  private static ObjectNode section(ObjectNode tree, String key) {
+    JsonNode node = tree.get(key);
+    if (!(node instanceof ObjectNode obj)) throw new ConfigException(key + ": must be an object");
+    return obj;
+  }
+
+  private static void onlyKeys(ObjectNode node, String path, Set<String> allowed) {
+    node.fieldNames().forEachRemaining(k -> {
+      if (!allowed.contains(k)) {
+        throw new ConfigException(path + k + ": unknown key (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    });
+  }
+
+  private static String text(ObjectNode node, String key) {
+    JsonNode v = node.get(leaf(key));
+    if (v == null || !v.isTextual()) throw new ConfigException(key + ": must be a string");
+    return v.textValue();
+  }
+
+  private static int integer(ObjectNode node, String key, int min, int max) {
+    return integer(node, leaf(key), key, min, max);
+  }
+
+  private static int integer(ObjectNode node, String field, String key, int min, int max) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isIntegralNumber() || v.longValue() < min || v.longValue() > max) {
+      throw new ConfigException(key + ": must be an integer from " + min + " to " + max + ", got " + v);
+    }
+    return v.intValue();
+  }
+
+  private static String leaf(String key) {
+    return key.substring(key.lastIndexOf('.') + 1);
+  }
+}

@@ -1,0 +1,469 @@
+package io.brinjal.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.json.Json;
+import io.brinjal.streaming.TaskEvents;
+import io.brinjal.task.Task;
+import io.brinjal.task.TaskControl;
+import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskStatus;
+import io.brinjal.task.TaskType;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task manager. All of its state (the store, each semaphore's wait queue and running count,
+ * the retention lists) is event-loop confined: it lives on the one context captured at creation
+ * and is touched nowhere else, so it needs no locks. Public methods may be called from any
+ * thread; they hop to that loop and answer with a {@link Future}. Methods ending in
+ * {@code OnLoop} must already be on it. Only {@link Task#run()} and progress hooks leave the
+ * loop, on one {@link WorkerExecutor} per semaphore sized to its limit.
+ */
+public final class TaskEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskEngine.class);
+  private static final long MAX_TASK_RUN_HOURS = 24; // long run() bodies are normal here
+  private static final int HOOK_POOL_SIZE = 4;
+
+  private final Vertx vertx;
+  private final Context loop;
+  private final BrinjalConfig config;
+  private final TaskRegistry registry;
+  private final TaskEvents events;
+  private final Clock clock;
+  private final long minEventIntervalNanos;
+  private final Path scratchRoot;
+  private final WorkerExecutor hookPool;
+
+  // ---- event-loop confined state ----
+  private final Map<String, TaskRecord> store = new LinkedHashMap<>();
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private final LinkedHashSet<TaskRecord> retainedDone = new LinkedHashSet<>();
+  private final LinkedHashSet<TaskRecord> retainedFailed = new LinkedHashSet<>();
+  private final Set<String> warnedUnknownSemaphores = new HashSet<>();
+  private boolean closed;
+
+  /** Binds the engine to the caller's context (or a new event-loop context). */
+  public static TaskEngine create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
+    return new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, Clock.systemUTC());
+  }
+
+  public TaskEngine(Vertx vertx, Context loop, BrinjalConfig config, TaskRegistry registry, Clock clock) {
+    if (!loop.isEventLoopContext()) throw new IllegalArgumentException("the engine needs an event-loop context");
+    this.vertx = vertx;
+    this.loop = loop;
+    this.config = config;
+    this.registry = registry;
+    this.events = new TaskEvents(vertx.eventBus());
+    this.clock = clock;
+    this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
+    try {
+      this.scratchRoot = Files.createTempDirectory("brinjal-");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the task scratch folder", e);
+    }
+    String poolPrefix = "brinjal-" + Integer.toHexString(System.identityHashCode(this)) + "-";
+    config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit,
+        vertx.createSharedWorkerExecutor(poolPrefix + name, limit, MAX_TASK_RUN_HOURS, TimeUnit.HOURS))));
+    this.hookPool = vertx.createSharedWorkerExecutor(poolPrefix + "hooks", HOOK_POOL_SIZE, 1, TimeUnit.HOURS);
+  }
+
+  public TaskRegistry registry() {
+    return registry;
+  }
+
+  public BrinjalConfig config() {
+    return config;
+  }
+
+  public TaskEvents events() {
+    return events;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Runs {@code action} on the engine's event loop: inline if already there, else one hop. */
+  public <T> Future<T> onLoop(Callable<T> action) {
+    if (Vertx.currentContext() == loop) {
+      try {
+        return Future.succeededFuture(action.call());
+      } catch (Throwable e) {
+        return Future.failedFuture(e);
+      }
+    }
+    Promise<T> promise = Promise.promise();
+    loop.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Throwable e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  /** Binds a task of the type at {@code route} from request input and queues it. */
+  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query) {
+    return onLoop(() -> {
+      TaskType type = registry.byRoute(route)
+          .orElseThrow(() -> new NotFoundException("no task type at /" + route));
+      return submitOnLoop(type, type.bind(body, query), null);
+    });
+  }
+
+  /** Queues an already built task (for code that creates tasks itself, such as schedules). */
+  public Future<String> submit(Task task, String parentId) {
+    return onLoop(() -> {
+      TaskType type = registry.all().stream().filter(t -> t.javaType() == task.getClass()).findFirst()
+          .orElseThrow(() -> new NotFoundException(task.getClass().getSimpleName() + " is not registered"));
+      return submitOnLoop(type, task, parentId);
+    });
+  }
+
+  private String submitOnLoop(TaskType type, Task task, String parentId) {
+    if (closed) throw new IllegalStateException("the engine is closed");
+    String id = UUID.randomUUID().toString();
+    Lane lane = laneFor(task.semaphoreName());
+    TaskRecord[] self = new TaskRecord[1];
+    TaskControl control = new TaskControl(id,
+        () -> loop.runOnContext(v -> liveChangeOnLoop(self[0])), () -> scratchRoot);
+    Task.Access.attach(task, control);
+    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now());
+    self[0] = rec;
+    rec.lane = lane;
+    store.put(id, rec);
+    events.publishAdded(Json.encode(rec.toJson()));
+    lane.waiting.add(rec);
+    drainOnLoop(lane);
+    return id;
+  }
+
+  private Lane laneFor(String semaphore) {
+    Lane lane = semaphore == null ? null : lanes.get(semaphore);
+    if (lane != null) return lane;
+    if (warnedUnknownSemaphores.add(String.valueOf(semaphore))) {
+      LOG.warn("unknown semaphore '{}': such tasks run under 'default'", semaphore);
+    }
+    return lanes.get("default");
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  private void drainOnLoop(Lane lane) {
+    while (lane.hasFreePermit()) startOnLoop(lane, lane.takeNext());
+  }
+
+  private void startOnLoop(Lane lane, TaskRecord rec) {
+    lane.running++;
+    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    rec.markRunning(now());
+    publishTaskOnLoop(rec);
+    if (rec.type().hasProgressHook()) pollHookOnLoop(rec);
+    Task task = rec.task();
+    TaskControl control = rec.control();
+    lane.pool
+        .executeBlocking(() -> runOnWorker(task, control), false) // false: a lane must not serialise
+        .onComplete(ar -> finishOnLoop(lane, rec, ar.cause()));
+  }
+
+  /** Worker thread: the only place user work runs. */
+  private static Void runOnWorker(Task task, TaskControl control) throws Exception {
+    try {
+      if (control.enterOnWorker()) Task.Access.run(task);
+      return null;
+    } finally {
+      control.leaveOnWorker();
+    }
+  }
+
+  private void pollHookOnLoop(TaskRecord rec) {
+    long interval = Math.max(1, rec.task().updateInterval().toMillis());
+    rec.hookTimer = vertx.setPeriodic(interval, t -> {
+      if (rec.hookInFlight) return; // a slow hook is never stacked up
+      rec.hookInFlight = true;
+      hookPool.executeBlocking(() -> {
+        Task.Access.progressHook(rec.task());
+        return null;
+      }, false).onComplete(ar -> {
+        rec.hookInFlight = false;
+        if (ar.failed()) LOG.debug("progress hook of {} failed: {}", rec.id(), ar.cause().toString());
+      });
+    });
+  }
+
+  private void finishOnLoop(Lane lane, TaskRecord rec, Throwable failure) {
+    lane.running--;
+    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    stopTimersOnLoop(rec);
+    rec.control().closeOnLoop();
+    rec.absorbLiveValues();
+    Instant now = now();
+    if (rec.control().isCancelRequested()) rec.markCancelled(now);
+    else if (failure != null) rec.markFailed(now, failure);
+    else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
+    else rec.markDone(now);
+    publishTaskOnLoop(rec);
+    Path scratch = rec.control().scratchDirIfCreated();
+    if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
+    if (!rec.removed) retainOnLoop(rec);
+    drainOnLoop(lane);
+  }
+
+  private void stopTimersOnLoop(TaskRecord rec) {
+    if (rec.hookTimer != -1) vertx.cancelTimer(rec.hookTimer);
+    if (rec.flushTimer != -1) vertx.cancelTimer(rec.flushTimer);
+    rec.hookTimer = rec.flushTimer = -1;
+  }
+
+  // ---------------------------------------------------------------- live updates
+
+  /** The worker changed something; publish now, or once the per-task minimum interval is up. */
+  private void liveChangeOnLoop(TaskRecord rec) {
+    if (rec.status().isTerminal() || rec.flushTimer != -1) return;
+    long wait = rec.lastLiveFlushNanos + minEventIntervalNanos - System.nanoTime();
+    if (wait <= 0) {
+      flushLiveOnLoop(rec);
+    } else {
+      rec.flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
+        rec.flushTimer = -1;
+        flushLiveOnLoop(rec);
+      });
+    }
+  }
+
+  private void flushLiveOnLoop(TaskRecord rec) {
+    if (rec.status().isTerminal()) return;
+    rec.lastLiveFlushNanos = System.nanoTime();
+    if (rec.absorbLiveValues()) publishTaskOnLoop(rec);
+  }
+
+  private void publishTaskOnLoop(TaskRecord rec) {
+    events.publishTask(rec.id(), Json.encode(rec.toJson()), rec.status().isTerminal());
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  private void retainOnLoop(TaskRecord rec) {
+    boolean done = rec.status() == TaskStatus.DONE;
+    LinkedHashSet<TaskRecord> kept = done ? retainedDone : retainedFailed;
+    int limit = done ? config.retention().done() : config.retention().failed();
+    kept.add(rec);
+    while (kept.size() > limit) {
+      Iterator<TaskRecord> oldest = kept.iterator();
+      TaskRecord pruned = oldest.next();
+      oldest.remove();
+      store.remove(pruned.id());
+      events.publishRemoved(pruned.id());
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Must be called on the loop: the record is live state. */
+  public TaskRecord findOnLoop(String id) {
+    TaskRecord rec = store.get(id);
+    if (rec == null) throw new NotFoundException("task " + id + " not found");
+    return rec;
+  }
+
+  public Future<String> taskJson(String id) {
+    return onLoop(() -> Json.encode(findOnLoop(id).toJson()));
+  }
+
+  /** Every task in the store, oldest first, as a JSON array. */
+  public Future<String> queueJson() {
+    return onLoop(() -> Json.encode(queueArrayOnLoop()));
+  }
+
+  public ArrayNode queueArrayOnLoop() {
+    ArrayNode tasks = Json.NODES.arrayNode(store.size());
+    for (TaskRecord rec : store.values()) tasks.add(rec.toJson());
+    return tasks;
+  }
+
+  /** Exact-match AND over task fields and parameters; {@code {}} and unknown names match nothing. */
+  public Future<List<String>> search(ObjectNode criteria) {
+    return onLoop(() -> {
+      List<String> ids = new ArrayList<>();
+      if (criteria.isEmpty()) return ids;
+      for (TaskRecord rec : store.values()) {
+        if (matches(rec, criteria)) ids.add(rec.id());
+      }
+      return ids;
+    });
+  }
+
+  private static boolean matches(TaskRecord rec, ObjectNode criteria) {
+    ObjectNode json = rec.toJson();
+    Iterator<Map.Entry<String, JsonNode>> it = criteria.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> c = it.next();
+      JsonNode actual = json.has(c.getKey()) ? json.get(c.getKey()) : rec.params().get(c.getKey());
+      if (actual == null || !sameValue(actual, c.getValue())) return false;
+    }
+    return true;
+  }
+
+  /** JSON equality where 1 and 1.0 are the same number. */
+  private static boolean sameValue(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    return a.equals(b);
+  }
+
+  public Future<String> semaphoresJson() {
+    return onLoop(() -> {
+      ArrayNode out = Json.NODES.arrayNode();
+      for (Lane lane : lanes.values()) {
+        ObjectNode o = out.addObject();
+        o.put("name", lane.name);
+        o.put("limit", lane.limit);
+        o.put("running", lane.running);
+        o.put("waiting", lane.waiting.size());
+      }
+      return Json.encode(out);
+    });
+  }
+
+  /** Registered types with their parameters: enough for a UI to draw a form. */
+  public String taskTypesJson() {
+    ArrayNode out = Json.NODES.arrayNode();
+    for (TaskType type : registry.all()) {
+      ObjectNode o = out.addObject();
+      o.put("name", type.name());
+      o.put("route", type.route());
+      o.put("semaphore", laneNameFor(type.declaredSemaphore()));
+      o.put("description", type.description());
+      ArrayNode params = o.putArray("params");
+      type.params().values().forEach(p -> params.add(p.describe()));
+    }
+    return Json.encode(out);
+  }
+
+  private String laneNameFor(String semaphore) {
+    return config.semaphores().containsKey(semaphore) ? semaphore : "default";
+  }
+
+  // ---------------------------------------------------------------- cancel and delete
+
+  /** Cancels a queued or running task; it ends {@code cancelled} and stays listed. */
+  public Future<TaskStatus> cancel(String id) {
+    return onLoop(() -> {
+      TaskRecord rec = findOnLoop(id);
+      switch (rec.status()) {
+        case QUEUED -> {
+          rec.lane.waiting.remove(rec);
+          rec.markCancelled(now());
+          publishTaskOnLoop(rec);
+          retainOnLoop(rec);
+        }
+        case RUNNING -> {
+          rec.markCancelling();
+          rec.control().requestCancelOnLoop();
+          publishTaskOnLoop(rec);
+        }
+        case CANCELLING -> rec.control().requestCancelOnLoop(); // ask again: interrupt once more
+        default -> throw new ConflictException("task " + id + " is already " + rec.status().wire());
+      }
+      return rec.status();
+    });
+  }
+
+  /** Removes a task; a queued one never runs, a running one is cancelled first. */
+  public Future<Void> delete(String id) {
+    return onLoop(() -> {
+      deleteOnLoop(findOnLoop(id));
+      return null;
+    });
+  }
+
+  private void deleteOnLoop(TaskRecord rec) {
+    store.remove(rec.id());
+    rec.removed = true;
+    switch (rec.status()) {
+      case QUEUED -> {
+        rec.lane.waiting.remove(rec);
+        rec.markCancelled(now());
+        publishTaskOnLoop(rec); // ends any stream on it
+      }
+      case RUNNING, CANCELLING -> {
+        if (rec.status() == TaskStatus.RUNNING) rec.markCancelling();
+        rec.control().requestCancelOnLoop();
+        publishTaskOnLoop(rec); // the terminal event follows when the thread leaves run()
+      }
+      default -> {
+        retainedDone.remove(rec);
+        retainedFailed.remove(rec);
+      }
+    }
+    events.publishRemoved(rec.id());
+  }
+
+  /** Removes every done, failed and cancelled task. */
+  public Future<Integer> deleteCompleted() {
+    return onLoop(() -> {
+      List<TaskRecord> finished = new ArrayList<>();
+      for (TaskRecord rec : store.values()) {
+        if (rec.status().isTerminal()) finished.add(rec);
+      }
+      finished.forEach(this::deleteOnLoop);
+      return finished.size();
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Test and embedding hook: how many tasks the store holds. */
+  public Future<Integer> size() {
+    return onLoop(store::size);
+  }
+
+  /** Stops accepting tasks and releases worker pools and the scratch folder. */
+  public Future<Void> close() {
+    return onLoop(() -> {
+      closed = true;
+      for (TaskRecord rec : store.values()) {
+        stopTimersOnLoop(rec);
+        if (!rec.status().isTerminal()) rec.control().requestCancelOnLoop();
+      }
+      return null;
+    }).compose(v -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      lanes.values().forEach(l -> closing.add(l.pool.close()));
+      closing.add(hookPool.close());
+      return Future.join(closing);
+    }).compose(v -> vertx.fileSystem().deleteRecursive(scratchRoot.toString()))
+        .recover(e -> Future.succeededFuture());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

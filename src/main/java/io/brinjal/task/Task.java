@@ -1,0 +1,122 @@
+package io.brinjal.task;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The unit of work users write: subclass, declare parameters as fields (their initialisers
+ * are the defaults), and implement {@link #run()}.
+ *
+ * <p><b>Threads.</b> {@link #run()} and {@link #progressHook()} run on worker threads, never on
+ * the event loop, so they may block. The setters below are safe to call from them: they hand
+ * the change to the event loop, which publishes it to streams (coalesced, latest value wins).
+ * The constructor and {@link #validate()} run on the event loop and must be quick.
+ */
+public abstract class Task {
+  private transient TaskControl control = TaskControl.detached();
+
+  /** The work. Return normally to end {@code done}; throw to end {@code failed}. */
+  protected abstract void run() throws Exception;
+
+  /**
+   * Polled on a worker thread every {@link #updateInterval()} while {@link #run()} runs, for
+   * tasks that read progress from somewhere else (a file, a remote job).
+   */
+  protected void progressHook() throws Exception {}
+
+  /** Which named concurrency limit this task runs under; unknown names fall back to "default". */
+  public String semaphoreName() {
+    return "default";
+  }
+
+  /** How often {@link #progressHook()} is polled. */
+  public Duration updateInterval() {
+    return Duration.ofMillis(100);
+  }
+
+  /** Reject parameter values here with {@link InvalidParameterException}; the API answers 422. */
+  protected void validate() {}
+
+  /** Progress 0..100, or -1 for "indeterminate". */
+  protected final void setProgress(int progress) {
+    if (progress < -1 || progress > 100) {
+      throw new IllegalArgumentException("progress must be -1 or 0..100, got " + progress);
+    }
+    control.setProgress(progress);
+  }
+
+  protected final void setHeading(String heading) {
+    control.setHeading(heading);
+  }
+
+  protected final void setBody(String body) {
+    control.setBody(body);
+  }
+
+  /** An image URL (or data: URL) for the UI's card. */
+  protected final void setImg(String img) {
+    control.setImg(img);
+  }
+
+  /** Any value Jackson can write; it appears as {@code results} in the task's JSON. */
+  protected final void setResults(Object results) {
+    control.setResults(results);
+  }
+
+  /** End {@code failed} even though {@link #run()} returns normally. */
+  protected final void markFailed(String reason) {
+    control.markFailed(reason);
+  }
+
+  /** True once a cancel or delete was asked for; long loops should check it and return. */
+  protected final boolean isCancelled() {
+    return control.isCancelRequested();
+  }
+
+  protected final int progress() {
+    return control.progress();
+  }
+
+  protected final String taskId() {
+    return control.taskId();
+  }
+
+  /** A folder of this task's own under the server's temp folder, removed when it ends. */
+  protected final Path scratchDir() {
+    return control.scratchDir();
+  }
+
+  /** Sleeps for fractional seconds; an interrupt (cancel) ends it with InterruptedException. */
+  protected static void sleepSeconds(double seconds) throws InterruptedException {
+    java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
+  }
+
+  final TaskControl control() {
+    return control;
+  }
+
+  final void attach(TaskControl control) {
+    this.control = control;
+  }
+
+  /** Lets the engine's package reach the package-private hooks without making them public. */
+  public static final class Access {
+    private Access() {}
+
+    public static void attach(Task task, TaskControl control) {
+      task.attach(control);
+    }
+
+    public static void run(Task task) throws Exception {
+      task.run();
+    }
+
+    public static void progressHook(Task task) throws Exception {
+      task.progressHook();
+    }
+
+    public static void validate(Task task) {
+      task.validate();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.brinjal.task;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The task classes a server knows, by route. Filled before the server starts and read-only
+ * afterwards, so any thread may read it.
+ */
+public final class TaskRegistry {
+  /** Routes the API itself uses: a task type may not take them. */
+  public static final Set<String> RESERVED_ROUTES =
+      Set.of("queue", "completed", "search", "recurring", "task_types", "semaphores", "ws",
+          "static", "test", "metrics", "health");
+
+  private final Map<String, TaskType> byRoute = new LinkedHashMap<>();
+
+  public TaskRegistry register(Class<? extends Task> type) {
+    return register(type, "");
+  }
+
+  public synchronized TaskRegistry register(Class<? extends Task> type, String description) {
+    TaskType t = TaskType.of(type, description);
+    if (RESERVED_ROUTES.contains(t.route())) {
+      throw new IllegalArgumentException(t.name() + " would take the reserved route /" + t.route());
+    }
+    TaskType previous = byRoute.get(t.route());
+    if (previous != null && previous.javaType() != type) {
+      throw new IllegalArgumentException(
+          t.name() + " and " + previous.javaType().getName() + " both map to /" + t.route());
+    }
+    byRoute.put(t.route(), t);
+    return this;
+  }
+
+  public Optional<TaskType> byRoute(String route) {
+    return Optional.ofNullable(byRoute.get(route));
+  }
+
+  public Optional<TaskType> byName(String name) {
+    return byRoute(Names.snakeCase(name)).filter(t -> t.name().equals(name));
+  }
+
+  public Collection<TaskType> all() {
+    return Collections.unmodifiableCollection(byRoute.values());
+  }
+}

@@ -1,0 +1,176 @@
+package io.brinjal.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.json.Json;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What Brinjal knows about one registered task class: its wire name, route, parameters with
+ * their defaults, and how to build a bound instance from request input.
+ */
+public final class TaskType {
+  private final Class<? extends Task> type;
+  private final String name;
+  private final String route;
+  private final String description;
+  private final Constructor<? extends Task> constructor;
+  private final Map<String, ParamSpec> params;
+  private final String declaredSemaphore;
+  private final boolean hasProgressHook;
+
+  private TaskType(Class<? extends Task> type, String description) {
+    this.type = type;
+    this.name = type.getSimpleName();
+    this.route = Names.snakeCase(name);
+    this.description = description;
+    try {
+      this.constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(name + " needs a no-argument constructor", e);
+    }
+    if (Modifier.isAbstract(type.getModifiers())) {
+      throw new IllegalArgumentException(name + " is abstract");
+    }
+    Task prototype = instantiate();
+    this.params = Collections.unmodifiableMap(scanParams(type, prototype));
+    this.declaredSemaphore = prototype.semaphoreName();
+    this.hasProgressHook = overridesProgressHook(type);
+  }
+
+  public static TaskType of(Class<? extends Task> type, String description) {
+    return new TaskType(type, description);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String route() {
+    return route;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public Class<? extends Task> javaType() {
+    return type;
+  }
+
+  public String declaredSemaphore() {
+    return declaredSemaphore;
+  }
+
+  public boolean hasProgressHook() {
+    return hasProgressHook;
+  }
+
+  public Map<String, ParamSpec> params() {
+    return params;
+  }
+
+  /** A fresh instance with every field at its initialiser. */
+  public Task instantiate() {
+    try {
+      return constructor.newInstance();
+    } catch (InvocationTargetException e) {
+      throw new TaskConstructionException(name, e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new TaskConstructionException(name, e);
+    }
+  }
+
+  /**
+   * Builds a task from a JSON object and query-string values (query wins), then lets the task
+   * validate itself. Throws {@link InvalidParameterException} naming the offending parameter.
+   */
+  public Task bind(ObjectNode body, Map<String, List<String>> query) {
+    Task task = instantiate();
+    Map<String, Object> values = new LinkedHashMap<>();
+    if (body != null) {
+      body.fields().forEachRemaining(e -> values.put(e.getKey(), spec(e.getKey()).fromJson(e.getValue())));
+    }
+    for (Map.Entry<String, List<String>> e : query.entrySet()) {
+      ParamSpec spec = spec(e.getKey());
+      if (e.getValue().size() != 1) throw new InvalidParameterException(e.getKey(), "is given more than once");
+      values.put(e.getKey(), spec.fromQuery(e.getValue().get(0)));
+    }
+    values.forEach((param, value) -> params.get(param).set(task, value));
+    Task.Access.validate(task);
+    return task;
+  }
+
+  /** The bound parameter values as they go on the wire. */
+  public ObjectNode paramsOf(Task task) {
+    ObjectNode out = Json.object();
+    params.forEach((wireName, spec) -> out.set(wireName, Json.toTree(spec.get(task))));
+    return out;
+  }
+
+  private ParamSpec spec(String wireName) {
+    ParamSpec spec = params.get(wireName);
+    if (spec == null) {
+      String known = params.isEmpty() ? "it takes none" : "known: " + String.join(", ", params.keySet());
+      throw new InvalidParameterException(wireName, "is not a parameter of " + name + " (" + known + ")");
+    }
+    return spec;
+  }
+
+  private static Map<String, ParamSpec> scanParams(Class<?> type, Task prototype) {
+    List<Class<?>> chain = new ArrayList<>();
+    for (Class<?> c = type; c != Task.class && c != Object.class; c = c.getSuperclass()) chain.add(0, c);
+    Map<String, ParamSpec> out = new LinkedHashMap<>();
+    for (Class<?> c : chain) {
+      for (Field f : c.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (Modifier.isStatic(m) || Modifier.isTransient(m) || Modifier.isFinal(m) || f.isSynthetic()) continue;
+        ParamSpec spec = new ParamSpec(f, prototype);
+        if (out.put(spec.wireName(), spec) != null) {
+          throw new IllegalArgumentException(type.getSimpleName() + " declares parameter " + spec.wireName() + " twice");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean overridesProgressHook(Class<?> type) {
+    try {
+      Method hook = type.getMethod("progressHook");
+      return hook.getDeclaringClass() != Task.class;
+    } catch (NoSuchMethodException e) {
+      // protected methods are not found by getMethod: walk the declared ones
+      for (Class<?> c = type; c != Task.class; c = c.getSuperclass()) {
+        try {
+          c.getDeclaredMethod("progressHook");
+          return true;
+        } catch (NoSuchMethodException ignored) {
+          // keep walking up
+        }
+      }
+      return false;
+    }
+  }
+
+  /** A task's constructor threw: a bug in the task class, reported as such. */
+  public static final class TaskConstructionException extends RuntimeException {
+    TaskConstructionException(String type, Throwable cause) {
+      super("could not construct " + type + ": " + cause, cause);
+    }
+  }
+
+  /** Used by tests and by the engine when a task reports its parameters. */
+  public JsonNode defaultsAsJson() {
+    return paramsOf(instantiate());
+  }
+}
