@@ -1,0 +1,45 @@
+package io.brinjal.support;
+
+import io.brinjal.Brinjal;
+import io.brinjal.BrinjalVerticle;
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.config.ConfigLoader;
+import io.brinjal.support.tasks.TestTasks;
+import io.brinjal.task.TaskRegistry;
+import io.vertx.core.Vertx;
+
+/** A real Brinjal server on a random loopback port, with the test task types registered. */
+public final class TestServer {
+  private final BrinjalVerticle verticle;
+  private final HttpProbe http;
+
+  private TestServer(BrinjalVerticle verticle, HttpProbe http) {
+    this.verticle = verticle;
+    this.http = http;
+  }
+
+  public static TestServer start(Vertx vertx) {
+    return start(vertx, "{}");
+  }
+
+  /** {@code configJson} is laid over the embedded defaults; host and port are forced to loopback:0. */
+  public static TestServer start(Vertx vertx, String configJson) {
+    BrinjalConfig base = ConfigLoader.fromJson(configJson);
+    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix()));
+    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()));
+    HttpProbe.await(vertx.deployVerticle(verticle));
+    return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
+  }
+
+  public HttpProbe http() {
+    return http;
+  }
+
+  public Brinjal brinjal() {
+    return verticle.brinjal();
+  }
+
+  public static TaskRegistry registry() {
+    return TestTasks.register(Brinjal.builtInTasks());
+  }
+}

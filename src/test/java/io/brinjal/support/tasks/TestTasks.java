@@ -1,0 +1,16 @@
+package io.brinjal.support.tasks;
+
+import io.brinjal.task.TaskRegistry;
+
+/** The task types only tests use. */
+public final class TestTasks {
+  private TestTasks() {}
+
+  public static TaskRegistry register(TaskRegistry registry) {
+    return registry
+        .register(GateTask.class)
+        .register(FailingTask.class)
+        .register(SelfFailingTask.class)
+        .register(FloodTask.class);
+  }
+}
