@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's run command, for real: the fat jar serves the API, honours
+# BRINJAL_HTTP_PREFIX, and refuses a bad config naming the key.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=target/brinjal.jar
+port=18765
+log=$(mktemp)
+
+BRINJAL_HTTP_PORT=$port BRINJAL_HTTP_PREFIX=/api/tasks java -jar "$jar" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/api/tasks/queue" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+id=$(curl -fsS -X POST "http://127.0.0.1:$port/api/tasks/noop_task" | sed -E 's/.*"task_id":"([^"]+)".*/\1/')
+curl -fsS -N --max-time 10 "http://127.0.0.1:$port/api/tasks/$id/stream" | grep -q '"status":"done"'
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
+[ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
+kill $pid; wait $pid 2>/dev/null || true
+
+if BRINJAL_HTTP_PORT=seventy java -jar "$jar" >"$log" 2>&1; then
+  echo "a bad port was accepted"; exit 1
+fi
+grep -q "http.port" "$log" || { echo "config error does not name the key:"; cat "$log"; exit 1; }
+echo "smoke: jar serves under the prefix and refuses bad config"
