@@ -65,6 +65,7 @@ public final class TaskEngine {
   private final LinkedHashSet<TaskRecord> retainedDone = new LinkedHashSet<>();
   private final LinkedHashSet<TaskRecord> retainedFailed = new LinkedHashSet<>();
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
+  private final List<TaskListener> listeners = new ArrayList<>();
   private boolean closed;
 
   /** Binds the engine to the caller's context (or a new event-loop context). */
@@ -108,6 +109,12 @@ public final class TaskEngine {
     return vertx;
   }
 
+  /** Adds a lifecycle observer; call before tasks flow (it is read on the loop without locks). */
+  public TaskEngine addListener(TaskListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
   /** Runs {@code action} on the engine's event loop: inline if already there, else one hop. */
   public <T> Future<T> onLoop(Callable<T> action) {
     if (Vertx.currentContext() == loop) {
@@ -148,7 +155,8 @@ public final class TaskEngine {
     });
   }
 
-  private String submitOnLoop(TaskType type, Task task, String parentId) {
+  /** Queues a bound task; for code already on the loop (recurring schedules). */
+  public String submitOnLoop(TaskType type, Task task, String parentId) {
     if (closed) throw new IllegalStateException("the engine is closed");
     String id = UUID.randomUUID().toString();
     Lane lane = laneFor(task.semaphoreName());
@@ -161,6 +169,7 @@ public final class TaskEngine {
     rec.lane = lane;
     store.put(id, rec);
     events.publishAdded(Json.encode(rec.toJson()));
+    listeners.forEach(l -> l.onSubmitted(rec));
     lane.waiting.add(rec);
     drainOnLoop(lane);
     return id;
@@ -186,6 +195,7 @@ public final class TaskEngine {
     LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
     rec.markRunning(now());
     publishTaskOnLoop(rec);
+    listeners.forEach(l -> l.onStarted(rec));
     if (rec.type().hasProgressHook()) pollHookOnLoop(rec);
     Task task = rec.task();
     TaskControl control = rec.control();
@@ -231,6 +241,7 @@ public final class TaskEngine {
     else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
     else rec.markDone(now);
     publishTaskOnLoop(rec);
+    listeners.forEach(l -> l.onFinished(rec));
     Path scratch = rec.control().scratchDirIfCreated();
     if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
     if (!rec.removed) retainOnLoop(rec);
@@ -282,10 +293,16 @@ public final class TaskEngine {
       oldest.remove();
       store.remove(pruned.id());
       events.publishRemoved(pruned.id());
+      listeners.forEach(l -> l.onRemoved(pruned));
     }
   }
 
   // ---------------------------------------------------------------- queries
+
+  /** Every task in the store, oldest first. Loop only: the records are live state. */
+  public java.util.Collection<TaskRecord> tasksOnLoop() {
+    return java.util.Collections.unmodifiableCollection(store.values());
+  }
 
   /** Must be called on the loop: the record is live state. */
   public TaskRecord findOnLoop(String id) {
@@ -338,18 +355,14 @@ public final class TaskEngine {
     return a.equals(b);
   }
 
+  public List<SemaphoreState> semaphoresOnLoop() {
+    List<SemaphoreState> out = new ArrayList<>(lanes.size());
+    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running, lane.waiting.size()));
+    return out;
+  }
+
   public Future<String> semaphoresJson() {
-    return onLoop(() -> {
-      ArrayNode out = Json.NODES.arrayNode();
-      for (Lane lane : lanes.values()) {
-        ObjectNode o = out.addObject();
-        o.put("name", lane.name);
-        o.put("limit", lane.limit);
-        o.put("running", lane.running);
-        o.put("waiting", lane.waiting.size());
-      }
-      return Json.encode(out);
-    });
+    return onLoop(() -> Json.encode(semaphoresOnLoop()));
   }
 
   /** Registered types with their parameters: enough for a UI to draw a form. */
@@ -382,6 +395,7 @@ public final class TaskEngine {
           rec.lane.waiting.remove(rec);
           rec.markCancelled(now());
           publishTaskOnLoop(rec);
+          listeners.forEach(l -> l.onFinished(rec));
           retainOnLoop(rec);
         }
         case RUNNING -> {
@@ -412,6 +426,7 @@ public final class TaskEngine {
         rec.lane.waiting.remove(rec);
         rec.markCancelled(now());
         publishTaskOnLoop(rec); // ends any stream on it
+        listeners.forEach(l -> l.onFinished(rec));
       }
       case RUNNING, CANCELLING -> {
         if (rec.status() == TaskStatus.RUNNING) rec.markCancelling();
@@ -424,6 +439,7 @@ public final class TaskEngine {
       }
     }
     events.publishRemoved(rec.id());
+    listeners.forEach(l -> l.onRemoved(rec));
   }
 
   /** Removes every done, failed and cancelled task. */

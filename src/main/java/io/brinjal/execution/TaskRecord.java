@@ -80,6 +80,26 @@ public final class TaskRecord {
     return params;
   }
 
+  public String parentId() {
+    return parentId;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant completedAt() {
+    return completedAt;
+  }
+
+  public String errorType() {
+    return errorType;
+  }
+
   Task task() {
     return task;
   }
