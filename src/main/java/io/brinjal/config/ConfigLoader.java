@@ -32,7 +32,9 @@ public final class ConfigLoader {
           "BRINJAL_RETENTION_DONE", "retention.done",
           "BRINJAL_RETENTION_FAILED", "retention.failed",
           "BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds",
-          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms");
+          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms",
+          "BRINJAL_LOG_FORMAT", "logging.format",
+          "BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
 
   private ConfigLoader() {}
 
@@ -129,7 +131,7 @@ public final class ConfigLoader {
   }
 
   private static BrinjalConfig parse(ObjectNode tree) {
-    onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming"));
+    onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "logging", "shutdown"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix"));
     String host = text(http, "http.host");
@@ -157,6 +159,14 @@ public final class ConfigLoader {
     onlyKeys(retention, "retention.", Set.of("done", "failed"));
     ObjectNode streaming = section(tree, "streaming");
     onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms"));
+    ObjectNode logging = section(tree, "logging");
+    onlyKeys(logging, "logging.", Set.of("format"));
+    String logFormat = text(logging, "logging.format");
+    if (!BrinjalConfig.Logging.FORMATS.contains(logFormat)) {
+      throw new ConfigException("logging.format: must be \"text\" or \"json\", got \"" + logFormat + "\"");
+    }
+    ObjectNode shutdown = section(tree, "shutdown");
+    onlyKeys(shutdown, "shutdown.", Set.of("grace_seconds"));
 
     return new BrinjalConfig(
         new BrinjalConfig.Http(host, port, prefix),
@@ -166,7 +176,9 @@ public final class ConfigLoader {
             integer(retention, "retention.failed", 0, 10_000_000)),
         new BrinjalConfig.Streaming(
             integer(streaming, "streaming.keep_alive_seconds", 1, 3600),
-            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000)));
+            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000)),
+        new BrinjalConfig.Logging(logFormat),
+        new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)));
   }
 
   private static ObjectNode section(ObjectNode tree, String key) {

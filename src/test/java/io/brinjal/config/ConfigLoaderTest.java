@@ -31,6 +31,8 @@ class ConfigLoaderTest {
     assertEquals(10, c.retention().done());
     assertEquals(1000, c.retention().failed());
     assertEquals(15, c.streaming().keepAliveSeconds());
+    assertEquals("text", c.logging().format());
+    assertEquals(30, c.shutdown().graceSeconds());
   }
 
   @Test
@@ -58,10 +60,14 @@ class ConfigLoaderTest {
         "BRINJAL_HTTP_HOST", "127.0.0.1",
         "BRINJAL_HTTP_PREFIX", "/api/tasks",
         "BRINJAL_RETENTION_DONE", "50",
-        "BRINJAL_SEMAPHORE_MULTIPLE", "20"));
+        "BRINJAL_SEMAPHORE_MULTIPLE", "20",
+        "BRINJAL_LOG_FORMAT", "json",
+        "BRINJAL_SHUTDOWN_GRACE_SECONDS", "5"));
     assertEquals(new BrinjalConfig.Http("127.0.0.1", 9100, "/api/tasks"), c.http());
     assertEquals(50, c.retention().done());
     assertEquals(20, c.semaphores().get("multiple"));
+    assertEquals("json", c.logging().format());
+    assertEquals(5, c.shutdown().graceSeconds());
   }
 
   private static String errorOf(Runnable load) {
@@ -78,6 +84,10 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"retention\": {\"done\": -1}}")).startsWith("retention.done"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"retention\": {\"kept\": 5}}")).startsWith("retention.kept: unknown key"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"htp\": {}}")).startsWith("htp: unknown key"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"logging\": {\"format\": \"xml\"}}")).startsWith("logging.format"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"logging\": {\"level\": \"x\"}}")).startsWith("logging.level: unknown key"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"shutdown\": {\"grace_seconds\": -1}}")).startsWith("shutdown.grace_seconds"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_SHUTDOWN_GRACE_SECONDS", "soon"))).contains("shutdown.grace_seconds"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"http\": 5}")).startsWith("http"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{oops")).contains("not valid JSON"));
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_HTTP_PORT", "x"))).contains("http.port"));
