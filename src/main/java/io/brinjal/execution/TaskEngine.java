@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ public final class TaskEngine {
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
   private final List<TaskListener> listeners = new ArrayList<>();
   private boolean closed;
+  private Promise<Void> drained; // set by shutdown(): completed when no task is running any more
 
   /** Binds the engine to the caller's context (or a new event-loop context). */
   public static TaskEngine create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
@@ -246,6 +248,7 @@ public final class TaskEngine {
     if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
     if (!rec.removed) retainOnLoop(rec);
     drainOnLoop(lane);
+    if (drained != null && runningCountOnLoop() == 0) drained.tryComplete();
   }
 
   private void stopTimersOnLoop(TaskRecord rec) {
@@ -393,10 +396,7 @@ public final class TaskEngine {
       switch (rec.status()) {
         case QUEUED -> {
           rec.lane.waiting.remove(rec);
-          rec.markCancelled(now());
-          publishTaskOnLoop(rec);
-          listeners.forEach(l -> l.onFinished(rec));
-          retainOnLoop(rec);
+          cancelQueuedOnLoop(rec);
         }
         case RUNNING -> {
           rec.markCancelling();
@@ -408,6 +408,13 @@ public final class TaskEngine {
       }
       return rec.status();
     });
+  }
+
+  private void cancelQueuedOnLoop(TaskRecord rec) {
+    rec.markCancelled(now());
+    publishTaskOnLoop(rec);
+    listeners.forEach(l -> l.onFinished(rec));
+    retainOnLoop(rec);
   }
 
   /** Removes a task; a queued one never runs, a running one is cancelled first. */
@@ -455,6 +462,59 @@ public final class TaskEngine {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Graceful stop: refuses new tasks at once (submissions fail as {@link #close()} makes them
+   * fail), cancels every queued task (they are logged), lets running tasks go on for
+   * {@code grace}, then interrupts them so they end {@code cancelled}. Completes when no task
+   * is running; a task that ignores interrupts keeps it pending, so callers bound the wait.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    return onLoop(() -> {
+      if (drained != null) return drained.future();
+      closed = true;
+      drained = Promise.promise();
+      List<TaskRecord> queued = new ArrayList<>();
+      lanes.values().forEach(lane -> {
+        queued.addAll(lane.waiting);
+        lane.waiting.clear();
+      });
+      int running = runningCountOnLoop();
+      LOG.info("shutting down: {} running tasks get {} s to finish; {} queued tasks will not run{}",
+          running, grace.toSeconds(), queued.size(), queued.isEmpty() ? "" : ": " + describe(queued));
+      for (TaskRecord rec : queued) cancelQueuedOnLoop(rec);
+      if (running == 0) {
+        drained.complete();
+      } else {
+        long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> interruptRunningOnLoop());
+        drained.future().onComplete(v -> vertx.cancelTimer(timer));
+      }
+      return drained.future();
+    }).compose(done -> done);
+  }
+
+  /** Ids and types for a log line; long lists are cut (each task's own line says the rest). */
+  private static String describe(List<TaskRecord> tasks) {
+    int shown = Math.min(tasks.size(), 50);
+    String listed = String.join(", ", tasks.subList(0, shown).stream().map(t -> t.id() + " (" + t.type().name() + ")").toList());
+    return shown == tasks.size() ? listed : listed + " and " + (tasks.size() - shown) + " more";
+  }
+
+  private void interruptRunningOnLoop() {
+    List<TaskRecord> running = store.values().stream().filter(r -> r.status() == TaskStatus.RUNNING).toList();
+    if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running));
+    for (TaskRecord rec : running) {
+      rec.markCancelling();
+      rec.control().requestCancelOnLoop();
+      publishTaskOnLoop(rec);
+    }
+  }
+
+  private int runningCountOnLoop() {
+    int running = 0;
+    for (Lane lane : lanes.values()) running += lane.running;
+    return running;
+  }
 
   /** Test and embedding hook: how many tasks the store holds. */
   public Future<Integer> size() {

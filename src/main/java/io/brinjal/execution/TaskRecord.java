@@ -9,6 +9,7 @@ import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -98,6 +99,20 @@ public final class TaskRecord {
 
   public String errorType() {
     return errorType;
+  }
+
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  /** From creation to getting a permit; null while queued or if it never started. */
+  public Duration waitTime() {
+    return startedAt == null ? null : Duration.between(createdAt, startedAt);
+  }
+
+  /** From getting a permit to the end; null until it ends, or if it never started. */
+  public Duration runTime() {
+    return startedAt == null || completedAt == null ? null : Duration.between(startedAt, completedAt);
   }
 
   Task task() {
