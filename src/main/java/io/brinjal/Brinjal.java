@@ -8,11 +8,18 @@ import io.brinjal.examples.NoopTask;
 import io.brinjal.examples.ProgressTask;
 import io.brinjal.examples.SleepTask;
 import io.brinjal.execution.TaskEngine;
+import io.brinjal.metrics.BrinjalMetrics;
+import io.brinjal.metrics.HealthRoutes;
+import io.brinjal.metrics.MetricsRoutes;
+import io.brinjal.metrics.Readiness;
+import io.brinjal.metrics.TaskLog;
 import io.brinjal.streaming.SseStreams;
 import io.brinjal.task.TaskRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 
 /**
  * Brinjal as a library: an engine plus its HTTP router, ready to mount in any Vert.x
@@ -23,15 +30,26 @@ public final class Brinjal {
   private final TaskEngine engine;
   private final SseStreams streams;
   private final Router router;
+  private final BrinjalMetrics metrics;
+  private final Readiness readiness = new Readiness();
 
-  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
+  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
     this.engine = TaskEngine.create(vertx, config, registry);
     this.streams = new SseStreams(engine);
     this.router = TaskRoutes.create(vertx, engine, streams);
+    this.metrics = BrinjalMetrics.create(engine, meters);
+    metrics.streamSubscribers("sse", streams::openStreams);
+    engine.addListener(new TaskLog());
   }
 
+  /** With a meter registry of its own (JVM and Brinjal meters; see {@link #metrics()}). */
   public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
-    return new Brinjal(vertx, config, registry);
+    return new Brinjal(vertx, config, registry, BrinjalMetrics.newRegistry());
+  }
+
+  /** With the caller's registry, e.g. the one Vert.x's own HTTP metrics go to. */
+  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
+    return new Brinjal(vertx, config, registry, meters);
   }
 
   /** The built-in example and benchmark task types; register your own on the result. */
@@ -57,7 +75,33 @@ public final class Brinjal {
     return streams;
   }
 
+  public BrinjalMetrics metrics() {
+    return metrics;
+  }
+
+  /** Mark it ready once your HTTP server listens; {@link #shutdown} marks it stopping. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** {@code GET /metrics}, {@code /health/live} and {@code /health/ready} on your root router. */
+  public void mountOperations(Router root) {
+    MetricsRoutes.mount(root, metrics);
+    HealthRoutes.mount(root, readiness);
+  }
+
+  /**
+   * The graceful stop a SIGTERM starts: not ready any more, new tasks refused with 503,
+   * running tasks get {@code grace}, then are interrupted and end cancelled. Completes when no
+   * task runs; then {@link #close()}.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    readiness.markStopping();
+    return engine.shutdown(grace);
+  }
+
   public Future<Void> close() {
-    return engine.close();
+    readiness.markStopping();
+    return engine.close().onComplete(v -> metrics.close());
   }
 }

@@ -2,32 +2,45 @@ package io.brinjal;
 
 import io.brinjal.api.Failures;
 import io.brinjal.config.BrinjalConfig;
+import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.task.TaskRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 
 /**
  * The standalone server: one instance owns the engine (its event loop is the engine's loop)
- * and the HTTP server, so request handlers and engine state share a thread.
+ * and the HTTP server, so request handlers and engine state share a thread. {@code /metrics}
+ * and {@code /health/*} sit on the root router, outside the API prefix.
  */
 public final class BrinjalVerticle extends VerticleBase {
   private final BrinjalConfig config;
   private final TaskRegistry registry;
+  private final PrometheusMeterRegistry meters;
   private Brinjal brinjal;
   private HttpServer server;
 
+  /** With a meter registry of its own: JVM and Brinjal meters, no Vert.x HTTP meters. */
   public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry) {
+    this(config, registry, BrinjalMetrics.newRegistry());
+  }
+
+  /** {@code meters} may also be the registry Vert.x reports its own metrics to (see Main). */
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
     this.config = config;
     this.registry = registry;
+    this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
-    brinjal = Brinjal.create(vertx, config, registry);
+    brinjal = Brinjal.create(vertx, config, registry, meters);
     Router root = Router.router(vertx);
+    brinjal.mountOperations(root); // before the API: with an empty prefix it would match too
     String prefix = config.http().prefix();
     root.route(prefix + "/*").subRouter(brinjal.router());
     root.errorHandler(404, Failures::unmatched);
@@ -35,7 +48,15 @@ public final class BrinjalVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
         .requestHandler(root)
         .listen(config.http().port(), config.http().host())
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          brinjal.readiness().markReady();
+        });
+  }
+
+  /** What SIGTERM runs (see Main): the graceful stop with the configured grace period. */
+  public Future<Void> shutdown() {
+    return brinjal.shutdown(Duration.ofSeconds(config.shutdown().graceSeconds()));
   }
 
   @Override

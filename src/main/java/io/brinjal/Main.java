@@ -3,13 +3,23 @@ package io.brinjal;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigException;
 import io.brinjal.config.ConfigLoader;
+import io.brinjal.metrics.BrinjalMetrics;
+import io.brinjal.metrics.LogFormat;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar brinjal.jar}: load config, deploy the server, wait. */
+/** {@code java -jar brinjal.jar}: load config, deploy the server, stop gracefully on SIGTERM. */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** Beyond the grace period: for tasks that ignore the interrupt. Then the process ends anyway. */
+  private static final long INTERRUPT_WAIT_SECONDS = 10;
 
   private Main() {}
 
@@ -22,8 +32,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks());
+    LogFormat.apply(config.logging().format());
+    PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
+    Vertx vertx = vertxReportingTo(meters);
+    BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), meters);
     try {
       vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
     } catch (Exception e) {
@@ -33,6 +45,32 @@ public final class Main {
     }
     LOG.info("Brinjal listening on http://{}:{}{}/ (semaphores {})", config.http().host(),
         verticle.port(), config.http().prefix(), config.semaphores());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "brinjal-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, verticle, config), "brinjal-shutdown"));
+  }
+
+  /** Vert.x with its HTTP server (and pool, event bus) meters in Brinjal's registry. */
+  static Vertx vertxReportingTo(PrometheusMeterRegistry meters) {
+    // vertx-micrometer-metrics keeps registries in a static map by name: one name per Vertx
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
+        .setRegistryName("brinjal-" + UUID.randomUUID());
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(meters))
+        .build();
+  }
+
+  /** SIGTERM (or the end of main): the graceful stop, bounded, then Vert.x closes. */
+  private static void stop(Vertx vertx, BrinjalVerticle verticle, BrinjalConfig config) {
+    try {
+      verticle.shutdown().await(config.shutdown().graceSeconds() + INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
+      LOG.info("no task is running any more; stopping");
+    } catch (Exception e) {
+      LOG.warn("tasks still running after the grace period and {} s more; stopping anyway", INTERRUPT_WAIT_SECONDS);
+    }
+    try {
+      vertx.close().await(INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
   }
 }

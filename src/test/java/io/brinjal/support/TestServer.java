@@ -4,8 +4,10 @@ import io.brinjal.Brinjal;
 import io.brinjal.BrinjalVerticle;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigLoader;
+import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.support.tasks.TestTasks;
 import io.brinjal.task.TaskRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 
 /** A real Brinjal server on a random loopback port, with the test task types registered. */
@@ -24,9 +26,14 @@ public final class TestServer {
 
   /** {@code configJson} is laid over the embedded defaults; host and port are forced to loopback:0. */
   public static TestServer start(Vertx vertx, String configJson) {
+    return start(vertx, configJson, BrinjalMetrics.newRegistry());
+  }
+
+  /** With the meter registry the caller's Vert.x reports to, to see Vert.x's own metrics. */
+  public static TestServer start(Vertx vertx, String configJson, PrometheusMeterRegistry meters) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
     BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix()));
-    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()));
+    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), meters);
     HttpProbe.await(vertx.deployVerticle(verticle));
     return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
   }
@@ -37,6 +44,10 @@ public final class TestServer {
 
   public Brinjal brinjal() {
     return verticle.brinjal();
+  }
+
+  public BrinjalVerticle verticle() {
+    return verticle;
   }
 
   public static TaskRegistry registry() {

@@ -1,0 +1,256 @@
+package io.brinjal.metrics;
+
+import io.brinjal.execution.SemaphoreState;
+import io.brinjal.execution.TaskEngine;
+import io.brinjal.execution.TaskListener;
+import io.brinjal.execution.TaskRecord;
+import io.brinjal.task.TaskStatus;
+import io.brinjal.task.TaskType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * Brinjal's Prometheus meters, fed by engine lifecycle events. Label values are bounded: task
+ * type, semaphore, status, transport and recurring schedule id, never a task id.
+ *
+ * <p>Counters and timers are updated by the listener callbacks, on the engine's loop. The
+ * gauges over engine state (tasks by status, semaphore running and waiting) read plain
+ * atomics that {@link #scrape()} fills from the engine on its loop just before writing the
+ * exposition. That keeps the engine's loop-confined state on its loop without copying its
+ * bookkeeping into a listener that could drift from it; the price is that a scraper which
+ * bypasses {@link #scrape()} sees those gauges as of the last scrape.
+ */
+public final class BrinjalMetrics implements TaskListener {
+  /** Stream transports, a fixed set so the label stays bounded. */
+  public static final List<String> TRANSPORTS = List.of("sse", "websocket");
+  /** Results a recurring schedule's run may have; {@code skipped}: the previous run was still going. */
+  public static final List<String> RECURRING_RESULTS = List.of("submitted", "skipped");
+
+  /** Histogram buckets from a millisecond to a day: task times span that whole range. */
+  private static final Duration[] TIME_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+    Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+    Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+    Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
+    Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6), Duration.ofHours(12), Duration.ofHours(24)
+  };
+  private static final List<TaskStatus> TERMINAL =
+      List.of(TaskStatus.DONE, TaskStatus.FAILED, TaskStatus.CANCELLED);
+
+  private final PrometheusMeterRegistry registry;
+  private final TaskEngine engine;
+  private final JvmGcMetrics gcMetrics; // holds JMX listeners: closed with us; null if not ours
+
+  // meter caches, touched only by listener callbacks on the engine's loop
+  private final Map<String, Counter> submitted = new HashMap<>();
+  private final Map<List<String>, Counter> finished = new HashMap<>();
+  private final Map<List<String>, Timer> queueWait = new HashMap<>();
+  private final Map<List<String>, Timer> runTime = new HashMap<>();
+
+  // gauge values: written on the loop by refreshOnLoop(), read by whichever thread scrapes
+  private final Map<TaskStatus, AtomicInteger> tasksByStatus = new EnumMap<>(TaskStatus.class);
+  private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
+
+  // fed from any thread by the streaming and recurring features
+  private final Map<String, Counter> eventsDropped = new LinkedHashMap<>();
+  private final Map<List<String>, Counter> recurringRuns = new ConcurrentHashMap<>();
+
+  private BrinjalMetrics(TaskEngine engine, PrometheusMeterRegistry registry) {
+    this.engine = engine;
+    this.registry = registry;
+    this.gcMetrics = bindJvmMetrics(registry);
+    for (TaskStatus status : TaskStatus.values()) {
+      AtomicInteger count = new AtomicInteger();
+      tasksByStatus.put(status, count);
+      Gauge.builder("brinjal.tasks", count, AtomicInteger::get).strongReference(true)
+          .description("Tasks in the store, by status").tag("status", status.wire()).register(registry);
+    }
+    engine.config().semaphores().forEach((name, limit) -> {
+      Gauge.builder("brinjal.semaphore.limit", () -> limit)
+          .description("How many tasks the semaphore lets run at once").tag("semaphore", name).register(registry);
+      semaphoreRunning.put(name, semaphoreGauge("brinjal.semaphore.running", "Tasks holding a permit", name));
+      semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
+    });
+    for (String transport : TRANSPORTS) {
+      eventsDropped.put(transport, Counter.builder("brinjal.stream.events.dropped")
+          .description("Intermediate task events not sent to a slow stream client (the latest state still is)")
+          .tag("transport", transport).register(registry));
+    }
+    // zero series from the start, so rate() sees the first task of each type
+    for (TaskType type : engine.registry().all()) {
+      submittedCounter(type.name());
+      for (TaskStatus status : TERMINAL) finishedCounter(type.name(), status.wire());
+    }
+  }
+
+  /** Meters for the engine's tasks in {@code registry}, fed by a listener on the engine. */
+  public static BrinjalMetrics create(TaskEngine engine, PrometheusMeterRegistry registry) {
+    BrinjalMetrics metrics = new BrinjalMetrics(engine, registry);
+    engine.addListener(metrics);
+    return metrics;
+  }
+
+  /** A Prometheus registry whose exposition passes {@code promtool check metrics}. */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // promtool's lint refuses these two names (an abbreviated unit; "_count" on a gauge);
+    // process_cpu_usage and the JVM's own metrics say the same
+    registry.config().meterFilter(MeterFilter.deny(id ->
+        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+    return registry;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Refreshes the engine gauges on the engine's loop, then renders the Prometheus text format. */
+  public Future<String> scrape() {
+    return engine.onLoop(() -> {
+      refreshOnLoop();
+      return registry.scrape();
+    });
+  }
+
+  private void refreshOnLoop() {
+    for (SemaphoreState s : engine.semaphoresOnLoop()) {
+      semaphoreRunning.get(s.name()).set(s.running());
+      semaphoreWaiting.get(s.name()).set(s.waiting());
+    }
+    Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+    for (TaskRecord rec : engine.tasksOnLoop()) counts.merge(rec.status(), 1, Integer::sum);
+    tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0)));
+  }
+
+  // ---------------------------------------------------------------- seams for stream transports
+
+  /** Publishes how many subscribers a transport has; {@code open} is read from the scraping thread. */
+  public void streamSubscribers(String transport, IntSupplier open) {
+    Gauge.builder("brinjal.stream.subscribers", open::getAsInt).strongReference(true)
+        .description("Open live-update subscriptions").tag("transport", checkTransport(transport)).register(registry);
+  }
+
+  /** A stream skipped an event for a slow client. Any thread. */
+  public void streamEventDropped(String transport) {
+    eventsDropped.get(checkTransport(transport)).increment();
+  }
+
+  private static String checkTransport(String transport) {
+    if (!TRANSPORTS.contains(transport)) throw new IllegalArgumentException("unknown transport " + transport);
+    return transport;
+  }
+
+  // ---------------------------------------------------------------- seams for recurring schedules
+
+  /** A schedule was created: its series start at zero. */
+  public void recurringScheduled(String recurringId) {
+    for (String result : RECURRING_RESULTS) recurringCounter(recurringId, result);
+  }
+
+  /** A schedule fired: {@code submitted} a task, or {@code skipped} it. Any thread. */
+  public void recurringRun(String recurringId, String result) {
+    if (!RECURRING_RESULTS.contains(result)) throw new IllegalArgumentException("unknown result " + result);
+    recurringCounter(recurringId, result).increment();
+  }
+
+  /** A schedule was deleted: its series go, so the label set stays as small as the schedule list. */
+  public void recurringRemoved(String recurringId) {
+    for (String result : RECURRING_RESULTS) {
+      Counter c = recurringRuns.remove(List.of(recurringId, result));
+      if (c != null) registry.remove(c);
+    }
+  }
+
+  private Counter recurringCounter(String recurringId, String result) {
+    return recurringRuns.computeIfAbsent(List.of(recurringId, result), k -> Counter.builder("brinjal.recurring.runs")
+        .description("Runs of recurring schedules, by result")
+        .tags("recurring_id", recurringId, "result", result).register(registry));
+  }
+
+  // ---------------------------------------------------------------- task lifecycle (engine loop)
+
+  @Override
+  public void onSubmitted(TaskRecord task) {
+    submittedCounter(task.type().name()).increment();
+  }
+
+  @Override
+  public void onStarted(TaskRecord task) {
+    timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", task)
+        .record(task.waitTime());
+  }
+
+  @Override
+  public void onFinished(TaskRecord task) {
+    finishedCounter(task.type().name(), task.status().wire()).increment();
+    Duration ran = task.runTime();
+    if (ran != null) timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task).record(ran);
+  }
+
+  private Counter submittedCounter(String type) {
+    return submitted.computeIfAbsent(type, t -> Counter.builder("brinjal.tasks.submitted")
+        .description("Tasks created").tag("task_type", t).register(registry));
+  }
+
+  private Counter finishedCounter(String type, String status) {
+    return finished.computeIfAbsent(List.of(type, status), k -> Counter.builder("brinjal.tasks.finished")
+        .description("Tasks that reached done, failed or cancelled")
+        .tags("task_type", type, "status", status).register(registry));
+  }
+
+  private Timer timer(Map<List<String>, Timer> cache, String name, String description, TaskRecord task) {
+    return cache.computeIfAbsent(List.of(task.type().name(), task.semaphore()), k -> Timer.builder(name)
+        .description(description).tags("task_type", k.get(0), "semaphore", k.get(1))
+        .serviceLevelObjectives(TIME_BUCKETS).register(registry));
+  }
+
+  private AtomicInteger semaphoreGauge(String name, String description, String semaphore) {
+    AtomicInteger value = new AtomicInteger();
+    Gauge.builder(name, value, AtomicInteger::get).strongReference(true)
+        .description(description).tag("semaphore", semaphore).register(registry);
+    return value;
+  }
+
+  // ---------------------------------------------------------------- JVM
+
+  /** JVM meters, unless the registry has them already (an embedder's, or Vert.x's own). */
+  private static JvmGcMetrics bindJvmMetrics(PrometheusMeterRegistry registry) {
+    if (registry.find("jvm.memory.used").meter() != null) return null;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
+  }
+
+  /** Releases the GC listeners this registered with the JVM. */
+  public void close() {
+    if (gcMetrics != null) gcMetrics.close();
+  }
+}
