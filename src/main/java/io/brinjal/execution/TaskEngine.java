@@ -398,16 +398,19 @@ public final class TaskEngine {
           rec.lane.waiting.remove(rec);
           cancelQueuedOnLoop(rec);
         }
-        case RUNNING -> {
-          rec.markCancelling();
-          rec.control().requestCancelOnLoop();
-          publishTaskOnLoop(rec);
-        }
+        case RUNNING -> cancelRunningOnLoop(rec);
         case CANCELLING -> rec.control().requestCancelOnLoop(); // ask again: interrupt once more
         default -> throw new ConflictException("task " + id + " is already " + rec.status().wire());
       }
       return rec.status();
     });
+  }
+
+  /** The thread is interrupted; the {@code cancelled} event follows when it leaves run(). */
+  private void cancelRunningOnLoop(TaskRecord rec) {
+    rec.markCancelling();
+    rec.control().requestCancelOnLoop();
+    publishTaskOnLoop(rec);
   }
 
   private void cancelQueuedOnLoop(TaskRecord rec) {
@@ -503,11 +506,7 @@ public final class TaskEngine {
   private void interruptRunningOnLoop() {
     List<TaskRecord> running = store.values().stream().filter(r -> r.status() == TaskStatus.RUNNING).toList();
     if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running));
-    for (TaskRecord rec : running) {
-      rec.markCancelling();
-      rec.control().requestCancelOnLoop();
-      publishTaskOnLoop(rec);
-    }
+    running.forEach(this::cancelRunningOnLoop);
   }
 
   private int runningCountOnLoop() {
