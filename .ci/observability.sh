@@ -32,7 +32,7 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! c
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus docker-compose >/dev/null
 fi
-promtool --version | head -1
+promtool --version | sed -n 1p
 
 # polls "$@" every 0.2 s for up to $1 seconds
 wait_for() {
@@ -45,7 +45,7 @@ submit() { # route [json] -> task id
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["task_id"])'
 }
 await_end() { # id: reads its stream to the terminal event
-  curl -fsS -N --max-time 20 "$base/$1/stream" | grep -qE '"status":"(done|failed|cancelled)"'
+  curl -fsS -N --max-time 20 "$base/$1/stream" | grep -E '"status":"(done|failed|cancelled)"' >/dev/null
 }
 status_of() { curl -fsS "$base/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
 
@@ -72,7 +72,7 @@ grep -q '^vertx_http_server_requests_total{' "$work/scrape.txt" || fail "no Vert
 echo "observability: promtool check metrics passes on a live scrape ($(grep -vc '^#' "$work/scrape.txt") samples)"
 
 # ---- 2. a real Prometheus with the repo's scrape config, pointed at this server
-docker-compose config | grep -q "$(pwd)/$scrape_config:/etc/prometheus/prometheus.yml" \
+docker-compose config | grep -F "$(pwd)/$scrape_config:/etc/prometheus/prometheus.yml" >/dev/null \
   || fail "docker-compose.yml does not mount $scrape_config into Prometheus"
 promtool check config "$scrape_config" >/dev/null || fail "$scrape_config is not a valid Prometheus config"
 sed "s/brinjal:8000/127.0.0.1:$port/" "$scrape_config" >"$work/prometheus.yml"
@@ -100,7 +100,7 @@ kill -TERM "$server"
 not_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready")" = 503 ]; }
 wait_for 5 not_ready || fail "still ready after SIGTERM"
 refused=$(curl -s -D - -o /dev/null -X POST "$base/noop_task")
-echo "$refused" | head -1 | grep -q ' 503' || fail "a new task during shutdown was not refused with 503: $refused"
+echo "$refused" | sed -n 1p | grep -q ' 503' || fail "a new task during shutdown was not refused with 503: $refused"
 echo "$refused" | grep -qi '^retry-after:' || fail "the 503 has no Retry-After"
 exited() { ! kill -0 "$server" 2>/dev/null; }
 wait_for 30 exited || fail "the server did not exit after SIGTERM"

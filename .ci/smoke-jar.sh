@@ -15,7 +15,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 id=$(curl -fsS -X POST "http://127.0.0.1:$port/api/tasks/noop_task" | sed -E 's/.*"task_id":"([^"]+)".*/\1/')
-curl -fsS -N --max-time 10 "http://127.0.0.1:$port/api/tasks/$id/stream" | grep -q '"status":"done"'
+curl -fsS -N --max-time 10 "http://127.0.0.1:$port/api/tasks/$id/stream" | grep '"status":"done"' >/dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
 [ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true
