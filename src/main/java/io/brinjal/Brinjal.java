@@ -8,7 +8,7 @@ import io.brinjal.examples.NoopTask;
 import io.brinjal.examples.ProgressTask;
 import io.brinjal.examples.SleepTask;
 import io.brinjal.execution.TaskEngine;
-import io.brinjal.streaming.SseStreams;
+import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,12 +21,12 @@ import io.vertx.ext.web.Router;
  */
 public final class Brinjal {
   private final TaskEngine engine;
-  private final SseStreams streams;
+  private final StreamService streams;
   private final Router router;
 
   private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
     this.engine = TaskEngine.create(vertx, config, registry);
-    this.streams = new SseStreams(engine);
+    this.streams = new StreamService(engine);
     this.router = TaskRoutes.create(vertx, engine, streams);
   }
 
@@ -53,7 +53,7 @@ public final class Brinjal {
     return engine;
   }
 
-  public SseStreams streams() {
+  public StreamService streams() {
     return streams;
   }
 

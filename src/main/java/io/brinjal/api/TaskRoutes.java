@@ -3,7 +3,7 @@ package io.brinjal.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
-import io.brinjal.streaming.SseStreams;
+import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -22,14 +22,14 @@ public final class TaskRoutes {
   public static final long BODY_LIMIT_BYTES = 1024 * 1024;
 
   private final TaskEngine engine;
-  private final SseStreams streams;
+  private final StreamService streams;
 
-  private TaskRoutes(TaskEngine engine, SseStreams streams) {
+  private TaskRoutes(TaskEngine engine, StreamService streams) {
     this.engine = engine;
     this.streams = streams;
   }
 
-  public static Router create(Vertx vertx, TaskEngine engine, SseStreams streams) {
+  public static Router create(Vertx vertx, TaskEngine engine, StreamService streams) {
     TaskRoutes routes = new TaskRoutes(engine, streams);
     Router r = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
@@ -38,6 +38,7 @@ public final class TaskRoutes {
     r.get("/queue/stream").handler(streams::handleQueueStream);
     r.get("/task_types").handler(routes::handleTaskTypes);
     r.get("/semaphores").handler(routes::handleSemaphores);
+    r.get("/ws").handler(streams::handleWebSocket);
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
 

@@ -16,10 +16,15 @@ public record BrinjalConfig(
   public record Retention(int done, int failed) {}
 
   /**
-   * @param keepAliveSeconds interval of SSE comment lines that keep proxies from closing streams
+   * @param keepAliveSeconds interval of SSE comments and WebSocket pings that keep proxies open
    * @param minEventIntervalMs per task, the least time between two published progress events
+   * @param replayEvents how many recent events are kept for clients that reconnect
+   * @param maxConnections SSE and WebSocket connections held at once; more are answered 503
+   * @param maxBufferedBytesPerClient a client's backlog beyond which it is disconnected
+   * @param slowClientTimeoutSeconds how long a client may stay backlogged before it is dropped
    */
-  public record Streaming(int keepAliveSeconds, int minEventIntervalMs) {}
+  public record Streaming(int keepAliveSeconds, int minEventIntervalMs, int replayEvents,
+      int maxConnections, int maxBufferedBytesPerClient, int slowClientTimeoutSeconds) {}
 
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {

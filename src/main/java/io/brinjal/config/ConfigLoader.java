@@ -32,7 +32,8 @@ public final class ConfigLoader {
           "BRINJAL_RETENTION_DONE", "retention.done",
           "BRINJAL_RETENTION_FAILED", "retention.failed",
           "BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds",
-          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms");
+          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms",
+          "BRINJAL_STREAMING_MAX_CONNECTIONS", "streaming.max_connections");
 
   private ConfigLoader() {}
 
@@ -156,7 +157,8 @@ public final class ConfigLoader {
     ObjectNode retention = section(tree, "retention");
     onlyKeys(retention, "retention.", Set.of("done", "failed"));
     ObjectNode streaming = section(tree, "streaming");
-    onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms"));
+    onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms", "replay_events",
+        "max_connections", "max_buffered_bytes_per_client", "slow_client_timeout_seconds"));
 
     return new BrinjalConfig(
         new BrinjalConfig.Http(host, port, prefix),
@@ -166,7 +168,11 @@ public final class ConfigLoader {
             integer(retention, "retention.failed", 0, 10_000_000)),
         new BrinjalConfig.Streaming(
             integer(streaming, "streaming.keep_alive_seconds", 1, 3600),
-            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000)));
+            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000),
+            integer(streaming, "streaming.replay_events", 1, 10_000_000),
+            integer(streaming, "streaming.max_connections", 1, 1_000_000),
+            integer(streaming, "streaming.max_buffered_bytes_per_client", 4096, 1 << 30),
+            integer(streaming, "streaming.slow_client_timeout_seconds", 1, 3600)));
   }
 
   private static ObjectNode section(ObjectNode tree, String key) {

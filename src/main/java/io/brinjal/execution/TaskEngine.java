@@ -79,7 +79,7 @@ public final class TaskEngine {
     this.loop = loop;
     this.config = config;
     this.registry = registry;
-    this.events = new TaskEvents(vertx.eventBus());
+    this.events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents());
     this.clock = clock;
     this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
     try {
@@ -117,7 +117,8 @@ public final class TaskEngine {
 
   /** Runs {@code action} on the engine's event loop: inline if already there, else one hop. */
   public <T> Future<T> onLoop(Callable<T> action) {
-    if (Vertx.currentContext() == loop) {
+    Context caller = Vertx.currentContext();
+    if (caller == loop) {
       try {
         return Future.succeededFuture(action.call());
       } catch (Throwable e) {
@@ -126,13 +127,22 @@ public final class TaskEngine {
     }
     Promise<T> promise = Promise.promise();
     loop.runOnContext(v -> {
+      T result;
       try {
-        promise.complete(action.call());
+        result = action.call();
       } catch (Throwable e) {
-        promise.fail(e);
+        answer(caller, () -> promise.fail(e));
+        return;
       }
+      answer(caller, () -> promise.complete(result));
     });
     return promise.future();
+  }
+
+  /** Completes on the caller's own context, so its callbacks stay on its thread. */
+  private static void answer(Context caller, Runnable complete) {
+    if (caller == null) complete.run();
+    else caller.runOnContext(v -> complete.run());
   }
 
   // ---------------------------------------------------------------- submission
@@ -168,7 +178,7 @@ public final class TaskEngine {
     self[0] = rec;
     rec.lane = lane;
     store.put(id, rec);
-    events.publishAdded(Json.encode(rec.toJson()));
+    events.publishAddedOnLoop(id, Json.encode(rec.toJson()));
     listeners.forEach(l -> l.onSubmitted(rec));
     lane.waiting.add(rec);
     drainOnLoop(lane);
@@ -277,7 +287,7 @@ public final class TaskEngine {
   }
 
   private void publishTaskOnLoop(TaskRecord rec) {
-    events.publishTask(rec.id(), Json.encode(rec.toJson()), rec.status().isTerminal());
+    events.publishTaskOnLoop(rec.id(), Json.encode(rec.toJson()), rec.status().isTerminal());
   }
 
   // ---------------------------------------------------------------- retention
@@ -292,7 +302,7 @@ public final class TaskEngine {
       TaskRecord pruned = oldest.next();
       oldest.remove();
       store.remove(pruned.id());
-      events.publishRemoved(pruned.id());
+      events.publishRemovedOnLoop(pruned.id());
       listeners.forEach(l -> l.onRemoved(pruned));
     }
   }
@@ -302,6 +312,15 @@ public final class TaskEngine {
   /** Every task in the store, oldest first. Loop only: the records are live state. */
   public java.util.Collection<TaskRecord> tasksOnLoop() {
     return java.util.Collections.unmodifiableCollection(store.values());
+  }
+
+  public TaskRecord findOrNullOnLoop(String id) {
+    return store.get(id);
+  }
+
+  /** A task's JSON as clients see it. */
+  public ObjectNode taskJsonOnLoop(TaskRecord rec) {
+    return rec.toJson();
   }
 
   /** Must be called on the loop: the record is live state. */
@@ -438,7 +457,7 @@ public final class TaskEngine {
         retainedFailed.remove(rec);
       }
     }
-    events.publishRemoved(rec.id());
+    events.publishRemovedOnLoop(rec.id());
     listeners.forEach(l -> l.onRemoved(rec));
   }
 
