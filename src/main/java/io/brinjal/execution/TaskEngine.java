@@ -48,6 +48,8 @@ public final class TaskEngine {
   private static final Logger LOG = LoggerFactory.getLogger(TaskEngine.class);
   private static final long MAX_TASK_RUN_HOURS = 24; // long run() bodies are normal here
   private static final int HOOK_POOL_SIZE = 4;
+  private static final long POSITION_UPDATE_MS = 100;
+  private static final int PUSHED_POSITIONS = 50;
 
   private final Vertx vertx;
   private final Context loop;
@@ -178,9 +180,9 @@ public final class TaskEngine {
     self[0] = rec;
     rec.lane = lane;
     store.put(id, rec);
-    events.publishAddedOnLoop(id, Json.encode(rec.toJson()));
-    listeners.forEach(l -> l.onSubmitted(rec));
     lane.waiting.add(rec);
+    events.publishAddedOnLoop(id, Json.encode(taskJsonOnLoop(rec)));
+    listeners.forEach(l -> l.onSubmitted(rec));
     drainOnLoop(lane);
     return id;
   }
@@ -197,12 +199,34 @@ public final class TaskEngine {
   // ---------------------------------------------------------------- execution
 
   private void drainOnLoop(Lane lane) {
-    while (lane.hasFreePermit()) startOnLoop(lane, lane.takeNext());
+    boolean moved = false;
+    while (lane.hasFreePermit()) {
+      startOnLoop(lane, lane.takeNext());
+      moved = true;
+    }
+    if (moved) lineMovedOnLoop(lane);
+  }
+
+  /**
+   * Tasks waiting behind moved up. Their new positions are pushed at most every
+   * {@value #POSITION_UPDATE_MS} ms and only for the front of the line, so a fast-moving
+   * queue of thousands costs a bounded number of events.
+   */
+  private void lineMovedOnLoop(Lane lane) {
+    if (lane.positionTimer != -1 || lane.waiting.isEmpty()) return;
+    lane.positionTimer = vertx.setTimer(POSITION_UPDATE_MS, t -> {
+      lane.positionTimer = -1;
+      int position = 0;
+      for (TaskRecord waiting : lane.waiting) {
+        if (++position > PUSHED_POSITIONS) break;
+        if (waiting.publishedPosition != position) publishTaskOnLoop(waiting);
+      }
+    });
   }
 
   private void startOnLoop(Lane lane, TaskRecord rec) {
-    lane.running++;
-    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    lane.running.add(rec);
+    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
     rec.markRunning(now());
     publishTaskOnLoop(rec);
     listeners.forEach(l -> l.onStarted(rec));
@@ -240,8 +264,8 @@ public final class TaskEngine {
   }
 
   private void finishOnLoop(Lane lane, TaskRecord rec, Throwable failure) {
-    lane.running--;
-    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    lane.running.remove(rec);
+    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
     stopTimersOnLoop(rec);
     rec.control().closeOnLoop();
     rec.absorbLiveValues();
@@ -250,6 +274,7 @@ public final class TaskEngine {
     else if (failure != null) rec.markFailed(now, failure);
     else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
     else rec.markDone(now);
+    if (rec.status() != TaskStatus.CANCELLED) lane.recordRunTime(java.time.Duration.between(rec.startedAt(), now));
     publishTaskOnLoop(rec);
     listeners.forEach(l -> l.onFinished(rec));
     Path scratch = rec.control().scratchDirIfCreated();
@@ -287,7 +312,7 @@ public final class TaskEngine {
   }
 
   private void publishTaskOnLoop(TaskRecord rec) {
-    events.publishTaskOnLoop(rec.id(), Json.encode(rec.toJson()), rec.status().isTerminal());
+    events.publishTaskOnLoop(rec.id(), Json.encode(taskJsonOnLoop(rec)), rec.status().isTerminal());
   }
 
   // ---------------------------------------------------------------- retention
@@ -318,9 +343,13 @@ public final class TaskEngine {
     return store.get(id);
   }
 
-  /** A task's JSON as clients see it. */
+  /** A task's JSON as clients see it; a queued one also says where it stands in line. */
   public ObjectNode taskJsonOnLoop(TaskRecord rec) {
-    return rec.toJson();
+    if (rec.status() != TaskStatus.QUEUED) return rec.toJson(null, null);
+    int position = rec.lane.positionOf(rec);
+    List<Instant> starts = rec.lane.estimatedStarts(now(), position);
+    rec.publishedPosition = position;
+    return rec.toJson(position, starts.isEmpty() ? null : starts.get(position - 1));
   }
 
   /** Must be called on the loop: the record is live state. */
@@ -331,7 +360,7 @@ public final class TaskEngine {
   }
 
   public Future<String> taskJson(String id) {
-    return onLoop(() -> Json.encode(findOnLoop(id).toJson()));
+    return onLoop(() -> Json.encode(taskJsonOnLoop(findOnLoop(id))));
   }
 
   /** Every task in the store, oldest first, as a JSON array. */
@@ -340,8 +369,20 @@ public final class TaskEngine {
   }
 
   public ArrayNode queueArrayOnLoop() {
+    // positions and estimates of every waiting task in one pass per lane, not one walk per task
+    Map<TaskRecord, Integer> positions = new java.util.IdentityHashMap<>();
+    Map<TaskRecord, Instant> starts = new java.util.IdentityHashMap<>();
+    Instant now = now();
+    for (Lane lane : lanes.values()) {
+      List<Instant> estimates = lane.estimatedStarts(now, lane.waiting.size());
+      int position = 0;
+      for (TaskRecord waiting : lane.waiting) {
+        positions.put(waiting, ++position);
+        if (!estimates.isEmpty()) starts.put(waiting, estimates.get(position - 1));
+      }
+    }
     ArrayNode tasks = Json.NODES.arrayNode(store.size());
-    for (TaskRecord rec : store.values()) tasks.add(rec.toJson());
+    for (TaskRecord rec : store.values()) tasks.add(rec.toJson(positions.get(rec), starts.get(rec)));
     return tasks;
   }
 
@@ -376,7 +417,7 @@ public final class TaskEngine {
 
   public List<SemaphoreState> semaphoresOnLoop() {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
-    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running, lane.waiting.size()));
+    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(), lane.waiting.size()));
     return out;
   }
 
@@ -412,6 +453,7 @@ public final class TaskEngine {
       switch (rec.status()) {
         case QUEUED -> {
           rec.lane.waiting.remove(rec);
+          lineMovedOnLoop(rec.lane);
           rec.markCancelled(now());
           publishTaskOnLoop(rec);
           listeners.forEach(l -> l.onFinished(rec));
@@ -443,6 +485,7 @@ public final class TaskEngine {
     switch (rec.status()) {
       case QUEUED -> {
         rec.lane.waiting.remove(rec);
+        lineMovedOnLoop(rec.lane);
         rec.markCancelled(now());
         publishTaskOnLoop(rec); // ends any stream on it
         listeners.forEach(l -> l.onFinished(rec));
@@ -484,6 +527,7 @@ public final class TaskEngine {
   public Future<Void> close() {
     return onLoop(() -> {
       closed = true;
+      lanes.values().forEach(l -> vertx.cancelTimer(l.positionTimer));
       for (TaskRecord rec : store.values()) {
         stopTimersOnLoop(rec);
         if (!rec.status().isTerminal()) rec.control().requestCancelOnLoop();

@@ -47,6 +47,7 @@ public final class TaskRecord {
   boolean hookInFlight;
   boolean removed;
   Lane lane;
+  int publishedPosition;
 
   TaskRecord(String id, String parentId, TaskType type, Task task, TaskControl control,
       String semaphore, Instant createdAt) {
@@ -173,6 +174,11 @@ public final class TaskRecord {
 
   /** Every key, always, with null where unset: clients replace their card with it. */
   public ObjectNode toJson() {
+    return toJson(null, null);
+  }
+
+  /** With the place in line of a queued task (1 = next) and when it may start, if known. */
+  ObjectNode toJson(Integer queuePosition, Instant estimatedStartAt) {
     ObjectNode o = Json.object();
     o.put("task_id", id);
     o.put("parent_id", parentId);
@@ -191,6 +197,9 @@ public final class TaskRecord {
     o.put("error_traceback", errorTraceback);
     o.set("results", results);
     o.set("params", params);
+    if (queuePosition == null) o.putNull("queue_position");
+    else o.put("queue_position", queuePosition);
+    o.put("estimated_start_at", Json.timestamp(estimatedStartAt));
     return o;
   }
 }
