@@ -35,7 +35,6 @@ final class Outbox {
   private final StreamService.Counters counters;
   private final LinkedHashMap<Object, StreamEvent> backlog = new LinkedHashMap<>();
   private long backlogBytes;
-  private long maxBacklogSeen;
   private boolean aborted;
   private Runnable whenEmpty;
 
@@ -61,8 +60,11 @@ final class Outbox {
     if (backlog.isEmpty()) sink.backlogStarted();
     backlog.put(key, event);
     backlogBytes += event.weight();
-    maxBacklogSeen = Math.max(maxBacklogSeen, backlogBytes);
-    if (backlogBytes > maxBacklogBytes) abort();
+    if (backlogBytes > maxBacklogBytes) {
+      abort();
+      return;
+    }
+    counters.backlog(backlogBytes);
   }
 
   /** Runs {@code action} once everything offered so far has been handed to the socket. */
@@ -95,10 +97,6 @@ final class Outbox {
 
   long backlogBytes() {
     return backlogBytes;
-  }
-
-  long maxBacklogBytesSeen() {
-    return maxBacklogSeen;
   }
 
   /** The slow-client timeout ran out, or the backlog bound was passed. */

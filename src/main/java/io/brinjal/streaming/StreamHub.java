@@ -19,6 +19,7 @@ final class StreamHub {
   private final Map<String, Fanout> byAddress = new HashMap<>();
   // read by other threads (metrics, tests), written on this hub's loop
   private final AtomicInteger subscribers = new AtomicInteger();
+  private final AtomicInteger consumers = new AtomicInteger();
 
   private static final class Fanout {
     MessageConsumer<StreamEvent> consumer;
@@ -36,6 +37,7 @@ final class StreamHub {
       Fanout created = new Fanout();
       created.consumer = vertx.eventBus().consumer(address, message -> deliver(created, message.body()));
       byAddress.put(address, created);
+      consumers.incrementAndGet();
       fanout = created;
     }
     if (fanout.subscribers.add(subscriber)) subscribers.incrementAndGet();
@@ -49,6 +51,7 @@ final class StreamHub {
     if (fanout.subscribers.isEmpty()) {
       fanout.consumer.unregister();
       byAddress.remove(address);
+      consumers.decrementAndGet();
     }
   }
 
@@ -64,7 +67,7 @@ final class StreamHub {
   }
 
   /** Event-bus consumers this hub holds (one per address with subscribers). */
-  int consumersOnLoop() {
-    return byAddress.size();
+  int consumers() {
+    return consumers.get();
   }
 }

@@ -48,6 +48,7 @@ public final class StreamService {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong slowDisconnects = new AtomicLong();
+    private final AtomicLong largestBacklog = new AtomicLong();
 
     void dropped() {
       dropped.incrementAndGet();
@@ -55,6 +56,15 @@ public final class StreamService {
 
     void slowDisconnect() {
       slowDisconnects.incrementAndGet();
+    }
+
+    void backlog(long bytes) {
+      largestBacklog.accumulateAndGet(bytes, Math::max);
+    }
+
+    /** The largest backlog any one client of this transport has had, in bytes (estimated). */
+    public long largestBacklogBytes() {
+      return largestBacklog.get();
     }
 
     public int open() {
@@ -194,6 +204,11 @@ public final class StreamService {
 
   public Counters stats(Transport transport) {
     return counters.get(transport);
+  }
+
+  /** Event-bus consumers held for streams, all loops (one per address and loop). */
+  public int busConsumers() {
+    return hubs.values().stream().mapToInt(StreamHub::consumers).sum();
   }
 
   /** Subscriptions (a connection's task or queue interest) currently registered, all loops. */

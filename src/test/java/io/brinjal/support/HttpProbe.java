@@ -21,10 +21,14 @@ public final class HttpProbe {
   private final int port;
 
   public HttpProbe(Vertx vertx, int port) {
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  public HttpProbe(Vertx vertx, int port, HttpClientOptions options) {
     this.vertx = vertx;
     this.port = port;
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        options.setDefaultHost("127.0.0.1").setDefaultPort(port),
         new PoolOptions().setHttp1MaxSize(200));
   }
 
@@ -88,7 +92,11 @@ public final class HttpProbe {
   }
 
   public SseProbe stream(String path) {
-    return SseProbe.open(client, path);
+    return SseProbe.open(client, path, Map.of());
+  }
+
+  public SseProbe stream(String path, Map<String, String> headers) {
+    return SseProbe.open(client, path, headers);
   }
 
   public static <T> T await(Future<T> future) {
