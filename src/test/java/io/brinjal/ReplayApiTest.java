@@ -58,16 +58,16 @@ class ReplayApiTest {
     long resumeAt = client.lastId();
     assertTrue(resumeAt > firstId, "ids increase");
     client.disconnect();
-    for (int step = 2; step <= 4; step++) {
+    for (int step = 2; step <= 3; step++) {
       Gates.open(gate + "-" + step);
       nextWithProgress(witness, step * 25); // one state at a time, so none is coalesced away
     }
+    Gates.open(gate + "-4");
     List<Seen> all = readUntilTerminal(witness);
     SseProbe back = http.stream("/" + id + "/stream", Map.of("Last-Event-ID", Long.toString(resumeAt)));
     List<Seen> replayed = readUntilTerminal(back);
 
-    assertEquals(List.of(50, 75, 100), replayed.stream().map(s -> s.event().get("progress").asInt()).distinct()
-        .filter(p -> p > 25).toList());
+    assertEquals(List.of(50, 75, 100), replayed.stream().map(s -> s.event().get("progress").asInt()).distinct().toList());
     assertEquals("done", replayed.get(replayed.size() - 1).event().get("status").asText());
     replayed.forEach(s -> assertTrue(s.id() > resumeAt, "only what was missed"));
     assertEquals(all.get(all.size() - 1).id(), replayed.get(replayed.size() - 1).id(), "the same terminal event");
