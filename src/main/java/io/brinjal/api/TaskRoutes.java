@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.Map;
  * Literal paths are registered before the {@code /:task_id} and {@code /:task_route} patterns.
  */
 public final class TaskRoutes {
-  public static final long BODY_LIMIT_BYTES = 1024 * 1024;
+  /** Lets a request shorten a task type's run timeout (seconds, decimal). */
+  public static final String RUN_TIMEOUT_HEADER = "Brinjal-Run-Timeout";
 
   private final TaskEngine engine;
   private final StreamService streams;
@@ -32,7 +34,11 @@ public final class TaskRoutes {
   public static Router create(Vertx vertx, TaskEngine engine, StreamService streams) {
     TaskRoutes routes = new TaskRoutes(engine, streams);
     Router r = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    var config = engine.config();
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes());
+    Cors.handler(config.cors()).ifPresent(cors -> r.route().handler(cors));
+    AccessGuard guard = AccessGuard.of(config.auth().token(), "brinjal");
+    if (guard.enabled()) r.route().handler(guard::check);
 
     r.get("/queue").handler(routes::handleQueue);
     r.get("/queue/stream").handler(streams::handleQueueStream);
@@ -58,7 +64,7 @@ public final class TaskRoutes {
     String route = ctx.pathParam("task_route");
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
-    engine.submit(route, params, queryParams(ctx))
+    engine.submit(route, params, queryParams(ctx), runTimeout(ctx))
         .onSuccess(id -> {
           ObjectNode out = Json.object();
           out.put("task_id", id);
@@ -140,7 +146,21 @@ public final class TaskRoutes {
 
   private static Map<String, List<String>> queryParams(RoutingContext ctx) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String name : ctx.queryParams().names()) out.put(name, ctx.queryParams().getAll(name));
+    for (String name : ctx.queryParams().names()) {
+      if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
+    }
     return out;
+  }
+
+  private static Duration runTimeout(RoutingContext ctx) {
+    String raw = ctx.request().getHeader(RUN_TIMEOUT_HEADER);
+    if (raw == null) return null;
+    try {
+      double seconds = Double.parseDouble(raw.trim());
+      if (seconds > 0 && seconds <= 31_536_000) return Duration.ofNanos((long) (seconds * 1e9));
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiException(422, RUN_TIMEOUT_HEADER + " must be a number of seconds above 0, got \"" + raw + "\"");
   }
 }

@@ -1,5 +1,6 @@
 package io.brinjal.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,9 +9,24 @@ import java.util.Map;
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
  */
 public record BrinjalConfig(
-    Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming) {
+    Http http,
+    Map<String, Integer> semaphores,
+    Retention retention,
+    Streaming streaming,
+    Execution execution,
+    Limits limits,
+    Auth auth,
+    Cors cors) {
 
-  public record Http(String host, int port, String prefix) {}
+  /**
+   * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
+   *     (streams stay busy with keep-alives, so only stalled clients are cut)
+   */
+  public record Http(String host, int port, String prefix, int idleTimeoutSeconds) {
+    public Http(String host, int port, String prefix) {
+      this(host, port, prefix, 60);
+    }
+  }
 
   /** How many finished tasks are kept: {@code done}, and failed plus cancelled together. */
   public record Retention(int done, int failed) {}
@@ -26,24 +42,55 @@ public record BrinjalConfig(
   public record Streaming(int keepAliveSeconds, int minEventIntervalMs, int replayEvents,
       int maxConnections, int maxBufferedBytesPerClient, int slowClientTimeoutSeconds) {}
 
+  /** @param cancelGraceSeconds after a cancel or timeout, how long a thread may take to leave run() */
+  public record Execution(int cancelGraceSeconds) {}
+
+  /**
+   * @param maxQueued tasks waiting in all semaphores together before new ones get 429 (0 = no cap)
+   * @param maxQueuedPerSemaphore the same for one semaphore (0 = no cap)
+   * @param maxBodyBytes the largest request body; larger ones get 413
+   */
+  public record Limits(int maxQueued, int maxQueuedPerSemaphore, int maxBodyBytes) {}
+
+  /**
+   * @param token when not empty, every route but /health needs {@code Authorization: Bearer <token>}
+   * @param metricsToken when not empty, /metrics needs this token instead
+   */
+  public record Auth(String token, String metricsToken) {
+    public boolean enabled() {
+      return !token.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[token=" + (token.isEmpty() ? "" : "***") + ", metricsToken=" + (metricsToken.isEmpty() ? "" : "***") + "]";
+    }
+  }
+
+  /**
+   * @param allowedOrigins origins browsers may call from; {@code "*"} allows any (then without
+   *     credentials)
+   */
+  public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
   }
 
-  public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+  public BrinjalConfig withAuth(Auth auth) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
   }
 }

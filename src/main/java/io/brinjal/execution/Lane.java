@@ -25,6 +25,8 @@ final class Lane {
   final LinkedHashSet<TaskRecord> running = new LinkedHashSet<>();
   private double averageRunMillis = -1;
   long positionTimer = -1;
+  int abandoned;
+  int peakRunning;
 
   Lane(String name, int limit, WorkerExecutor pool) {
     this.name = name;
@@ -46,6 +48,13 @@ final class Lane {
   void recordRunTime(Duration runTime) {
     double millis = runTime.toMillis();
     averageRunMillis = averageRunMillis < 0 ? millis : averageRunMillis + RUN_TIME_WEIGHT * (millis - averageRunMillis);
+  }
+
+  /** When a refused client should try again: about when the line will have moved. */
+  long retryAfterSeconds() {
+    if (averageRunMillis < 0) return 1;
+    double seconds = averageRunMillis / 1000.0 * Math.max(1, waiting.size()) / limit;
+    return Math.max(1, Math.min(60, Math.round(seconds)));
   }
 
   /** 1 = next to start; 0 if the task is not waiting here. */

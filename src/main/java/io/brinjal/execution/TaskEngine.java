@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class TaskEngine {
   private final TaskEvents events;
   private final Clock clock;
   private final long minEventIntervalNanos;
+  private final long cancelGraceMillis;
   private final Path scratchRoot;
   private final WorkerExecutor hookPool;
 
@@ -84,6 +86,7 @@ public final class TaskEngine {
     this.events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents());
     this.clock = clock;
     this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
+    this.cancelGraceMillis = TimeUnit.SECONDS.toMillis(config.execution().cancelGraceSeconds());
     try {
       this.scratchRoot = Files.createTempDirectory("brinjal-");
     } catch (IOException e) {
@@ -151,10 +154,16 @@ public final class TaskEngine {
 
   /** Binds a task of the type at {@code route} from request input and queues it. */
   public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query) {
+    return submit(route, body, query, null);
+  }
+
+  /** As above; {@code runTimeout}, if given, may only shorten the type's own timeout. */
+  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, Duration runTimeout) {
     return onLoop(() -> {
       TaskType type = registry.byRoute(route)
           .orElseThrow(() -> new NotFoundException("no task type at /" + route));
-      return submitOnLoop(type, type.bind(body, query), null);
+      Task task = type.bind(body, query);
+      return submitOnLoop(type, task, null, runTimeout);
     });
   }
 
@@ -169,14 +178,20 @@ public final class TaskEngine {
 
   /** Queues a bound task; for code already on the loop (recurring schedules). */
   public String submitOnLoop(TaskType type, Task task, String parentId) {
+    return submitOnLoop(type, task, parentId, null);
+  }
+
+  private String submitOnLoop(TaskType type, Task task, String parentId, Duration requestedTimeout) {
     if (closed) throw new IllegalStateException("the engine is closed");
-    String id = UUID.randomUUID().toString();
     Lane lane = laneFor(task.semaphoreName());
+    admitOnLoop(lane);
+    String id = UUID.randomUUID().toString();
     TaskRecord[] self = new TaskRecord[1];
     TaskControl control = new TaskControl(id,
         () -> loop.runOnContext(v -> liveChangeOnLoop(self[0])), () -> scratchRoot);
     Task.Access.attach(task, control);
-    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now());
+    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now(),
+        shorter(task.runTimeout(), requestedTimeout));
     self[0] = rec;
     rec.lane = lane;
     store.put(id, rec);
@@ -185,6 +200,30 @@ public final class TaskEngine {
     listeners.forEach(l -> l.onSubmitted(rec));
     drainOnLoop(lane);
     return id;
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * A task that would have to wait is refused when the line is full, so memory stays bounded
+   * and nothing accepted is ever dropped later. One that can start at once is always taken.
+   */
+  private void admitOnLoop(Lane lane) {
+    if (lane.running.size() < lane.limit) return;
+    var limits = config.limits();
+    int queued = 0;
+    for (Lane l : lanes.values()) queued += l.waiting.size();
+    boolean totalFull = limits.maxQueued() > 0 && queued >= limits.maxQueued();
+    boolean laneFull = limits.maxQueuedPerSemaphore() > 0 && lane.waiting.size() >= limits.maxQueuedPerSemaphore();
+    if (totalFull || laneFull) {
+      throw new TooBusyException((totalFull ? queued + " tasks are queued (limits.max_queued)"
+          : lane.waiting.size() + " tasks wait for semaphore '" + lane.name + "' (limits.max_queued_per_semaphore)"),
+          lane.retryAfterSeconds());
+    }
   }
 
   private Lane laneFor(String semaphore) {
@@ -226,11 +265,19 @@ public final class TaskEngine {
 
   private void startOnLoop(Lane lane, TaskRecord rec) {
     lane.running.add(rec);
+    lane.peakRunning = Math.max(lane.peakRunning, lane.running.size());
     LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
     rec.markRunning(now());
     publishTaskOnLoop(rec);
     listeners.forEach(l -> l.onStarted(rec));
     if (rec.type().hasProgressHook()) pollHookOnLoop(rec);
+    Duration timeout = rec.runTimeout();
+    if (timeout != null) {
+      rec.timeoutTimer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
+        rec.timeoutTimer = -1;
+        stopRunningOnLoop(rec, TaskRecord.StopReason.TIMEOUT);
+      });
+    }
     Task task = rec.task();
     TaskControl control = rec.control();
     lane.pool
@@ -270,7 +317,9 @@ public final class TaskEngine {
     rec.control().closeOnLoop();
     rec.absorbLiveValues();
     Instant now = now();
-    if (rec.control().isCancelRequested()) rec.markCancelled(now);
+    if (rec.isAbandoned()) lane.abandoned--;
+    if (rec.stopReason() == TaskRecord.StopReason.TIMEOUT) rec.markTimedOut(now);
+    else if (rec.control().isCancelRequested()) rec.markCancelled(now);
     else if (failure != null) rec.markFailed(now, failure);
     else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
     else rec.markDone(now);
@@ -284,9 +333,10 @@ public final class TaskEngine {
   }
 
   private void stopTimersOnLoop(TaskRecord rec) {
-    if (rec.hookTimer != -1) vertx.cancelTimer(rec.hookTimer);
-    if (rec.flushTimer != -1) vertx.cancelTimer(rec.flushTimer);
-    rec.hookTimer = rec.flushTimer = -1;
+    for (long timer : new long[] {rec.hookTimer, rec.flushTimer, rec.timeoutTimer, rec.graceTimer}) {
+      if (timer != -1) vertx.cancelTimer(timer);
+    }
+    rec.hookTimer = rec.flushTimer = rec.timeoutTimer = rec.graceTimer = -1;
   }
 
   // ---------------------------------------------------------------- live updates
@@ -417,7 +467,8 @@ public final class TaskEngine {
 
   public List<SemaphoreState> semaphoresOnLoop() {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
-    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(), lane.waiting.size()));
+    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(),
+        lane.waiting.size(), lane.abandoned, lane.peakRunning));
     return out;
   }
 
@@ -452,19 +503,10 @@ public final class TaskEngine {
       TaskRecord rec = findOnLoop(id);
       switch (rec.status()) {
         case QUEUED -> {
-          rec.lane.waiting.remove(rec);
-          lineMovedOnLoop(rec.lane);
-          rec.markCancelled(now());
-          publishTaskOnLoop(rec);
-          listeners.forEach(l -> l.onFinished(rec));
+          withdrawQueuedOnLoop(rec);
           retainOnLoop(rec);
         }
-        case RUNNING -> {
-          rec.markCancelling();
-          rec.control().requestCancelOnLoop();
-          publishTaskOnLoop(rec);
-        }
-        case CANCELLING -> rec.control().requestCancelOnLoop(); // ask again: interrupt once more
+        case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
         default -> throw new ConflictException("task " + id + " is already " + rec.status().wire());
       }
       return rec.status();
@@ -483,18 +525,8 @@ public final class TaskEngine {
     store.remove(rec.id());
     rec.removed = true;
     switch (rec.status()) {
-      case QUEUED -> {
-        rec.lane.waiting.remove(rec);
-        lineMovedOnLoop(rec.lane);
-        rec.markCancelled(now());
-        publishTaskOnLoop(rec); // ends any stream on it
-        listeners.forEach(l -> l.onFinished(rec));
-      }
-      case RUNNING, CANCELLING -> {
-        if (rec.status() == TaskStatus.RUNNING) rec.markCancelling();
-        rec.control().requestCancelOnLoop();
-        publishTaskOnLoop(rec); // the terminal event follows when the thread leaves run()
-      }
+      case QUEUED -> withdrawQueuedOnLoop(rec);
+      case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
       default -> {
         retainedDone.remove(rec);
         retainedFailed.remove(rec);
@@ -502,6 +534,37 @@ public final class TaskEngine {
     }
     events.publishRemovedOnLoop(rec.id());
     listeners.forEach(l -> l.onRemoved(rec));
+  }
+
+  /** A queued task leaves the line without running; its terminal event ends its streams. */
+  private void withdrawQueuedOnLoop(TaskRecord rec) {
+    rec.lane.waiting.remove(rec);
+    lineMovedOnLoop(rec.lane);
+    rec.markCancelled(now());
+    publishTaskOnLoop(rec);
+    listeners.forEach(l -> l.onFinished(rec));
+  }
+
+  /**
+   * Cancel and timeout share one path: set the cooperative flag, interrupt the thread, show
+   * {@code cancelling}, and if the thread has not left {@code run()} after the grace period,
+   * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
+   */
+  private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
+    rec.control().requestCancelOnLoop(); // asking again interrupts once more
+    if (rec.status() != TaskStatus.RUNNING) return;
+    if (reason == TaskRecord.StopReason.TIMEOUT) rec.captureTimeoutStack(rec.control().workerStackOnLoop());
+    rec.markCancelling(reason);
+    publishTaskOnLoop(rec);
+    rec.graceTimer = vertx.setTimer(cancelGraceMillis, t -> {
+      rec.graceTimer = -1;
+      if (rec.status().isTerminal()) return;
+      rec.markAbandoned(cancelGraceMillis);
+      rec.lane.abandoned++;
+      LOG.warn("task {} ({}) did not leave run() {} ms after being stopped; its thread is abandoned and keeps"
+          + " a '{}' permit until it returns", rec.id(), rec.type().name(), cancelGraceMillis, rec.lane.name);
+      publishTaskOnLoop(rec);
+    });
   }
 
   /** Removes every done, failed and cancelled task. */

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 public final class HttpProbe {
   private final Vertx vertx;
   private final HttpClient client;
+  // streams get connections of their own, closed when the stream ends, as a browser's
+  // EventSource does; requests never wait behind a stream for a pooled connection
+  private final HttpClient streamClient;
   private final int port;
 
   public HttpProbe(Vertx vertx, int port) {
@@ -28,8 +31,11 @@ public final class HttpProbe {
     this.vertx = vertx;
     this.port = port;
     this.client = vertx.createHttpClient(
-        options.setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(200));
+        new HttpClientOptions(options).setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(50));
+    this.streamClient = vertx.createHttpClient(
+        new HttpClientOptions(options).setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(false),
+        new PoolOptions().setHttp1MaxSize(2000));
   }
 
   public Vertx vertx() {
@@ -92,11 +98,11 @@ public final class HttpProbe {
   }
 
   public SseProbe stream(String path) {
-    return SseProbe.open(client, path, Map.of());
+    return SseProbe.open(streamClient, path, Map.of());
   }
 
   public SseProbe stream(String path, Map<String, String> headers) {
-    return SseProbe.open(client, path, headers);
+    return SseProbe.open(streamClient, path, headers);
   }
 
   public static <T> T await(Future<T> future) {
