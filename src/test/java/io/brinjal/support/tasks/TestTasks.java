@@ -13,6 +13,9 @@ public final class TestTasks {
         .register(SelfFailingTask.class)
         .register(FloodTask.class)
         .register(StepTask.class)
-        .register(ChattyTask.class);
+        .register(ChattyTask.class)
+        .register(TimeLimitedTask.class)
+        .register(StubbornTask.class)
+        .register(CrashingTask.class);
   }
 }
