@@ -1,5 +1,6 @@
 package io.brinjal;
 
+import io.brinjal.api.AccessGuard;
 import io.brinjal.api.TaskRoutes;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.examples.ExampleCPUTask;
@@ -13,7 +14,8 @@ import io.brinjal.metrics.HealthRoutes;
 import io.brinjal.metrics.MetricsRoutes;
 import io.brinjal.metrics.Readiness;
 import io.brinjal.metrics.TaskLog;
-import io.brinjal.streaming.SseStreams;
+import io.brinjal.streaming.StreamService;
+import io.brinjal.streaming.Transport;
 import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -28,17 +30,20 @@ import java.time.Duration;
  */
 public final class Brinjal {
   private final TaskEngine engine;
-  private final SseStreams streams;
+  private final StreamService streams;
   private final Router router;
   private final BrinjalMetrics metrics;
   private final Readiness readiness = new Readiness();
 
   private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
     this.engine = TaskEngine.create(vertx, config, registry);
-    this.streams = new SseStreams(engine);
+    this.streams = new StreamService(engine);
     this.router = TaskRoutes.create(vertx, engine, streams);
     this.metrics = BrinjalMetrics.create(engine, meters);
-    metrics.streamSubscribers("sse", streams::openStreams);
+    for (Transport t : Transport.values()) {
+      metrics.streamSubscribers(t.label(), () -> streams.stats(t).open());
+      metrics.streamEventsDropped(t.label(), () -> streams.stats(t).droppedEvents());
+    }
     engine.addListener(new TaskLog());
   }
 
@@ -71,7 +76,7 @@ public final class Brinjal {
     return engine;
   }
 
-  public SseStreams streams() {
+  public StreamService streams() {
     return streams;
   }
 
@@ -84,9 +89,15 @@ public final class Brinjal {
     return readiness;
   }
 
-  /** {@code GET /metrics}, {@code /health/live} and {@code /health/ready} on your root router. */
+  /**
+   * {@code GET /metrics}, {@code /health/live} and {@code /health/ready} on your root router.
+   * {@code /metrics} needs {@code auth.metrics_token}, or else {@code auth.token}, when set;
+   * health probes never need a token.
+   */
   public void mountOperations(Router root) {
-    MetricsRoutes.mount(root, metrics);
+    var auth = engine.config().auth();
+    String metricsToken = auth.metricsToken().isEmpty() ? auth.token() : auth.metricsToken();
+    MetricsRoutes.mount(root, metrics, AccessGuard.of(metricsToken, "brinjal-metrics"));
     HealthRoutes.mount(root, readiness);
   }
 

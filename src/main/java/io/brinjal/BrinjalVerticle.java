@@ -1,6 +1,7 @@
 package io.brinjal;
 
 import io.brinjal.api.Failures;
+import io.brinjal.api.InvalidRequests;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.task.TaskRegistry;
@@ -45,7 +46,11 @@ public final class BrinjalVerticle extends VerticleBase {
     root.route(prefix + "/*").subRouter(brinjal.router());
     root.errorHandler(404, Failures::unmatched);
     root.errorHandler(405, Failures::unmatched);
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+    HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout(config.http().idleTimeoutSeconds()) // stalled clients; streams send keep-alives
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(InvalidRequests::handle)
         .requestHandler(root)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> {

@@ -14,9 +14,11 @@ import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,7 +94,9 @@ class MetricsApiTest {
     SseProbe queueStream = http.stream("/queue/stream");
     SseProbe taskStream = http.stream("/" + blocker + "/stream");
 
-    assertEquals(2, Scrape.of(http).value("brinjal_stream_subscribers", "transport", "sse"));
+    Scrape open = Scrape.of(http);
+    assertEquals(2, open.value("brinjal_stream_subscribers", "transport", "sse"));
+    assertEquals(0, open.value("brinjal_stream_subscribers", "transport", "websocket"));
     assertEquals(200, http.post("/" + queued + "/cancel").status());
     Gates.open(gate);
     taskStream.untilTerminal();
@@ -121,6 +125,31 @@ class MetricsApiTest {
     assertEquals(200, http.get("/health/live").status());
     assertNotEquals(200, http.get("/api/tasks/metrics").status());
     assertEquals(405, http.post("/metrics").status());
+  }
+
+  @Test
+  void withATokenMetricsNeedItAndHealthDoesNot(Vertx vertx) {
+    String token = "correct-horse-battery-staple";
+    HttpProbe http = TestServer.start(vertx, "{\"auth\": {\"token\": \"" + token + "\"}}").http();
+
+    assertEquals(401, http.get("/metrics").status());
+    Reply scraped = http.send(HttpMethod.GET, "/metrics", null, Map.of("Authorization", "Bearer " + token));
+    assertEquals(200, scraped.status());
+    assertTrue(new Scrape(scraped.body()).has("brinjal_tasks"));
+    assertEquals(200, http.get("/health/live").status());
+    assertEquals(200, http.get("/health/ready").status());
+  }
+
+  @Test
+  void aMetricsTokenIsTheOnlyOneMetricsTake(Vertx vertx) {
+    String token = "correct-horse-battery-staple";
+    String metricsToken = "prometheus-scrape-token-0001";
+    HttpProbe http = TestServer.start(vertx,
+        "{\"auth\": {\"token\": \"" + token + "\", \"metrics_token\": \"" + metricsToken + "\"}}").http();
+
+    assertEquals(401, http.send(HttpMethod.GET, "/metrics", null, Map.of("Authorization", "Bearer " + token)).status());
+    assertEquals(200, http.send(HttpMethod.GET, "/metrics", null, Map.of("Authorization", "Bearer " + metricsToken)).status());
+    assertEquals(401, http.send(HttpMethod.GET, "/queue", null, Map.of("Authorization", "Bearer " + metricsToken)).status());
   }
 
   @Test

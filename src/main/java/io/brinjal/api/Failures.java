@@ -2,6 +2,7 @@ package io.brinjal.api;
 
 import io.brinjal.execution.ConflictException;
 import io.brinjal.execution.NotFoundException;
+import io.brinjal.execution.TooBusyException;
 import io.brinjal.task.InvalidParameterException;
 import io.brinjal.task.TaskType;
 import io.vertx.ext.web.RoutingContext;
@@ -27,6 +28,9 @@ public final class Failures {
       Replies.detail(ctx, 422, e.getMessage());
     } else if (failure instanceof NotFoundException e) {
       Replies.detail(ctx, 404, e.getMessage());
+    } else if (failure instanceof TooBusyException e) {
+      ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+      Replies.detail(ctx, 429, "too busy: " + e.getMessage() + "; retry after " + e.retryAfterSeconds() + " s");
     } else if (failure instanceof ConflictException e) {
       Replies.detail(ctx, 409, e.getMessage());
     } else if (failure instanceof TaskType.TaskConstructionException e) {
@@ -49,7 +53,7 @@ public final class Failures {
       case 400 -> "bad request";
       case 404 -> "no route for " + ctx.request().method() + " " + ctx.request().path();
       case 405 -> "method " + ctx.request().method() + " is not allowed on " + ctx.request().path();
-      case 413 -> "request body is too large";
+      case 413 -> "request body is too large (limits.max_body_bytes)";
       case 415 -> "unsupported content type";
       default -> "request refused";
     };

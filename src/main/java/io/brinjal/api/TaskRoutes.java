@@ -3,13 +3,14 @@ package io.brinjal.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
-import io.brinjal.streaming.SseStreams;
+import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,25 +20,31 @@ import java.util.Map;
  * Literal paths are registered before the {@code /:task_id} and {@code /:task_route} patterns.
  */
 public final class TaskRoutes {
-  public static final long BODY_LIMIT_BYTES = 1024 * 1024;
+  /** Lets a request shorten a task type's run timeout (seconds, decimal). */
+  public static final String RUN_TIMEOUT_HEADER = "Brinjal-Run-Timeout";
 
   private final TaskEngine engine;
-  private final SseStreams streams;
+  private final StreamService streams;
 
-  private TaskRoutes(TaskEngine engine, SseStreams streams) {
+  private TaskRoutes(TaskEngine engine, StreamService streams) {
     this.engine = engine;
     this.streams = streams;
   }
 
-  public static Router create(Vertx vertx, TaskEngine engine, SseStreams streams) {
+  public static Router create(Vertx vertx, TaskEngine engine, StreamService streams) {
     TaskRoutes routes = new TaskRoutes(engine, streams);
     Router r = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    var config = engine.config();
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes());
+    Cors.handler(config.cors()).ifPresent(cors -> r.route().handler(cors));
+    AccessGuard guard = AccessGuard.of(config.auth().token(), "brinjal");
+    if (guard.enabled()) r.route().handler(guard::check);
 
     r.get("/queue").handler(routes::handleQueue);
     r.get("/queue/stream").handler(streams::handleQueueStream);
     r.get("/task_types").handler(routes::handleTaskTypes);
     r.get("/semaphores").handler(routes::handleSemaphores);
+    r.get("/ws").handler(streams::handleWebSocket);
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
 
@@ -57,7 +64,7 @@ public final class TaskRoutes {
     String route = ctx.pathParam("task_route");
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
-    engine.submit(route, params, queryParams(ctx))
+    engine.submit(route, params, queryParams(ctx), runTimeout(ctx))
         .onSuccess(id -> {
           ObjectNode out = Json.object();
           out.put("task_id", id);
@@ -139,7 +146,21 @@ public final class TaskRoutes {
 
   private static Map<String, List<String>> queryParams(RoutingContext ctx) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String name : ctx.queryParams().names()) out.put(name, ctx.queryParams().getAll(name));
+    for (String name : ctx.queryParams().names()) {
+      if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
+    }
     return out;
+  }
+
+  private static Duration runTimeout(RoutingContext ctx) {
+    String raw = ctx.request().getHeader(RUN_TIMEOUT_HEADER);
+    if (raw == null) return null;
+    try {
+      double seconds = Double.parseDouble(raw.trim());
+      if (seconds > 0 && seconds <= 31_536_000) return Duration.ofNanos((long) (seconds * 1e9));
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiException(422, RUN_TIMEOUT_HEADER + " must be a number of seconds above 0, got \"" + raw + "\"");
   }
 }

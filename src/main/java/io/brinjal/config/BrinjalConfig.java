@@ -1,5 +1,6 @@
 package io.brinjal.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -9,19 +10,71 @@ import java.util.Set;
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
  */
 public record BrinjalConfig(
-    Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming,
-    Logging logging, Shutdown shutdown) {
+    Http http,
+    Map<String, Integer> semaphores,
+    Retention retention,
+    Streaming streaming,
+    Execution execution,
+    Limits limits,
+    Auth auth,
+    Cors cors,
+    Logging logging,
+    Shutdown shutdown) {
 
-  public record Http(String host, int port, String prefix) {}
+  /**
+   * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
+   *     (streams stay busy with keep-alives, so only stalled clients are cut)
+   */
+  public record Http(String host, int port, String prefix, int idleTimeoutSeconds) {
+    public Http(String host, int port, String prefix) {
+      this(host, port, prefix, 60);
+    }
+  }
 
   /** How many finished tasks are kept: {@code done}, and failed plus cancelled together. */
   public record Retention(int done, int failed) {}
 
   /**
-   * @param keepAliveSeconds interval of SSE comment lines that keep proxies from closing streams
+   * @param keepAliveSeconds interval of SSE comments and WebSocket pings that keep proxies open
    * @param minEventIntervalMs per task, the least time between two published progress events
+   * @param replayEvents how many recent events are kept for clients that reconnect
+   * @param maxConnections SSE and WebSocket connections held at once; more are answered 503
+   * @param maxBufferedBytesPerClient a client's backlog beyond which it is disconnected
+   * @param slowClientTimeoutSeconds how long a client may stay backlogged before it is dropped
    */
-  public record Streaming(int keepAliveSeconds, int minEventIntervalMs) {}
+  public record Streaming(int keepAliveSeconds, int minEventIntervalMs, int replayEvents,
+      int maxConnections, int maxBufferedBytesPerClient, int slowClientTimeoutSeconds) {}
+
+  /** @param cancelGraceSeconds after a cancel or timeout, how long a thread may take to leave run() */
+  public record Execution(int cancelGraceSeconds) {}
+
+  /**
+   * @param maxQueued tasks waiting in all semaphores together before new ones get 429 (0 = no cap)
+   * @param maxQueuedPerSemaphore the same for one semaphore (0 = no cap)
+   * @param maxBodyBytes the largest request body; larger ones get 413
+   */
+  public record Limits(int maxQueued, int maxQueuedPerSemaphore, int maxBodyBytes) {}
+
+  /**
+   * @param token when not empty, every route but /health needs {@code Authorization: Bearer <token>}
+   * @param metricsToken when not empty, /metrics needs this token instead
+   */
+  public record Auth(String token, String metricsToken) {
+    public boolean enabled() {
+      return !token.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[token=" + (token.isEmpty() ? "" : "***") + ", metricsToken=" + (metricsToken.isEmpty() ? "" : "***") + "]";
+    }
+  }
+
+  /**
+   * @param allowedOrigins origins browsers may call from; {@code "*"} allows any (then without
+   *     credentials)
+   */
+  public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
 
   /** @param format {@code text} (one readable line per event) or {@code json} (one object per line) */
   public record Logging(String format) {
@@ -37,26 +90,22 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
   }
 
-  public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
-  }
-
-  public BrinjalConfig withLogging(Logging logging) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
+  public BrinjalConfig withAuth(Auth auth) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
   }
 }

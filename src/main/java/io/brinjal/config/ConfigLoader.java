@@ -25,16 +25,20 @@ public final class ConfigLoader {
 
   /** Environment variable to config key, for scalar settings. */
   private static final Map<String, String> ENV_KEYS =
-      Map.of(
-          "BRINJAL_HTTP_HOST", "http.host",
-          "BRINJAL_HTTP_PORT", "http.port",
-          "BRINJAL_HTTP_PREFIX", "http.prefix",
-          "BRINJAL_RETENTION_DONE", "retention.done",
-          "BRINJAL_RETENTION_FAILED", "retention.failed",
-          "BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds",
-          "BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms",
-          "BRINJAL_LOG_FORMAT", "logging.format",
-          "BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
+      Map.ofEntries(
+          Map.entry("BRINJAL_HTTP_HOST", "http.host"),
+          Map.entry("BRINJAL_HTTP_PORT", "http.port"),
+          Map.entry("BRINJAL_HTTP_PREFIX", "http.prefix"),
+          Map.entry("BRINJAL_RETENTION_DONE", "retention.done"),
+          Map.entry("BRINJAL_RETENTION_FAILED", "retention.failed"),
+          Map.entry("BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds"),
+          Map.entry("BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms"),
+          Map.entry("BRINJAL_STREAMING_MAX_CONNECTIONS", "streaming.max_connections"),
+          Map.entry("BRINJAL_LIMITS_MAX_QUEUED", "limits.max_queued"),
+          Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
+          Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
+          Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
+          Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"));
 
   private ConfigLoader() {}
 
@@ -131,9 +135,10 @@ public final class ConfigLoader {
   }
 
   private static BrinjalConfig parse(ObjectNode tree) {
-    onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "logging", "shutdown"));
+    onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
+        "logging", "shutdown"));
     ObjectNode http = section(tree, "http");
-    onlyKeys(http, "http.", Set.of("host", "port", "prefix"));
+    onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds"));
     String host = text(http, "http.host");
     if (host.isBlank()) throw new ConfigException("http.host: must not be empty");
     int port = integer(http, "http.port", 0, 65535);
@@ -158,7 +163,21 @@ public final class ConfigLoader {
     ObjectNode retention = section(tree, "retention");
     onlyKeys(retention, "retention.", Set.of("done", "failed"));
     ObjectNode streaming = section(tree, "streaming");
-    onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms"));
+    onlyKeys(streaming, "streaming.", Set.of("keep_alive_seconds", "min_event_interval_ms", "replay_events",
+        "max_connections", "max_buffered_bytes_per_client", "slow_client_timeout_seconds"));
+
+    if (integer(http, "http.idle_timeout_seconds", 1, 86_400) <= integer(streaming, "streaming.keep_alive_seconds", 1, 3600)) {
+      throw new ConfigException("http.idle_timeout_seconds: must be above streaming.keep_alive_seconds,"
+          + " or idle streams would be cut between keep-alives");
+    }
+    ObjectNode execution = section(tree, "execution");
+    onlyKeys(execution, "execution.", Set.of("cancel_grace_seconds"));
+    ObjectNode limits = section(tree, "limits");
+    onlyKeys(limits, "limits.", Set.of("max_queued", "max_queued_per_semaphore", "max_body_bytes"));
+    ObjectNode auth = section(tree, "auth");
+    onlyKeys(auth, "auth.", Set.of("token", "metrics_token"));
+    ObjectNode cors = section(tree, "cors");
+    onlyKeys(cors, "cors.", Set.of("allowed_origins", "allow_credentials"));
     ObjectNode logging = section(tree, "logging");
     onlyKeys(logging, "logging.", Set.of("format"));
     String logFormat = text(logging, "logging.format");
@@ -169,16 +188,54 @@ public final class ConfigLoader {
     onlyKeys(shutdown, "shutdown.", Set.of("grace_seconds"));
 
     return new BrinjalConfig(
-        new BrinjalConfig.Http(host, port, prefix),
+        new BrinjalConfig.Http(host, port, prefix, integer(http, "http.idle_timeout_seconds", 1, 86_400)),
         semaphores,
         new BrinjalConfig.Retention(
             integer(retention, "retention.done", 0, 10_000_000),
             integer(retention, "retention.failed", 0, 10_000_000)),
         new BrinjalConfig.Streaming(
             integer(streaming, "streaming.keep_alive_seconds", 1, 3600),
-            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000)),
+            integer(streaming, "streaming.min_event_interval_ms", 0, 10_000),
+            integer(streaming, "streaming.replay_events", 1, 10_000_000),
+            integer(streaming, "streaming.max_connections", 1, 1_000_000),
+            integer(streaming, "streaming.max_buffered_bytes_per_client", 4096, 1 << 30),
+            integer(streaming, "streaming.slow_client_timeout_seconds", 1, 3600)),
+        new BrinjalConfig.Execution(integer(execution, "execution.cancel_grace_seconds", 0, 86_400)),
+        new BrinjalConfig.Limits(
+            integer(limits, "limits.max_queued", 0, 100_000_000),
+            integer(limits, "limits.max_queued_per_semaphore", 0, 100_000_000),
+            integer(limits, "limits.max_body_bytes", 1024, 1 << 30)),
+        new BrinjalConfig.Auth(token(auth, "auth.token"), token(auth, "auth.metrics_token")),
+        parseCors(cors),
         new BrinjalConfig.Logging(logFormat),
         new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)));
+  }
+
+  private static String token(ObjectNode node, String key) {
+    String value = text(node, key);
+    if (!value.isEmpty() && (value.length() < 16 || !value.matches("[\\x21-\\x7e]+"))) {
+      throw new ConfigException(key + ": a token needs at least 16 printable characters and no spaces");
+    }
+    return value;
+  }
+
+  private static BrinjalConfig.Cors parseCors(ObjectNode cors) {
+    JsonNode origins = cors.get("allowed_origins");
+    if (origins == null || !origins.isArray()) throw new ConfigException("cors.allowed_origins: must be a list of origins");
+    java.util.List<String> list = new java.util.ArrayList<>();
+    for (JsonNode o : origins) {
+      String origin = o.asText("");
+      if (!o.isTextual() || !(origin.equals("*") || origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?"))) {
+        throw new ConfigException("cors.allowed_origins: \"" + o.asText() + "\" is not an origin like https://app.example.com or *");
+      }
+      list.add(origin);
+    }
+    JsonNode credentials = cors.get("allow_credentials");
+    if (credentials == null || !credentials.isBoolean()) throw new ConfigException("cors.allow_credentials: must be true or false");
+    if (credentials.booleanValue() && list.contains("*")) {
+      throw new ConfigException("cors.allow_credentials: cannot be true while allowed_origins contains \"*\"; list the origins");
+    }
+    return new BrinjalConfig.Cors(java.util.List.copyOf(list), credentials.booleanValue());
   }
 
   private static ObjectNode section(ObjectNode tree, String key) {

@@ -49,6 +49,8 @@ public final class TaskEngine {
   private static final Logger LOG = LoggerFactory.getLogger(TaskEngine.class);
   private static final long MAX_TASK_RUN_HOURS = 24; // long run() bodies are normal here
   private static final int HOOK_POOL_SIZE = 4;
+  private static final long POSITION_UPDATE_MS = 100;
+  private static final int PUSHED_POSITIONS = 50;
 
   private final Vertx vertx;
   private final Context loop;
@@ -57,6 +59,7 @@ public final class TaskEngine {
   private final TaskEvents events;
   private final Clock clock;
   private final long minEventIntervalNanos;
+  private final long cancelGraceMillis;
   private final Path scratchRoot;
   private final WorkerExecutor hookPool;
 
@@ -81,9 +84,10 @@ public final class TaskEngine {
     this.loop = loop;
     this.config = config;
     this.registry = registry;
-    this.events = new TaskEvents(vertx.eventBus());
+    this.events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents());
     this.clock = clock;
     this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
+    this.cancelGraceMillis = TimeUnit.SECONDS.toMillis(config.execution().cancelGraceSeconds());
     try {
       this.scratchRoot = Files.createTempDirectory("brinjal-");
     } catch (IOException e) {
@@ -119,7 +123,8 @@ public final class TaskEngine {
 
   /** Runs {@code action} on the engine's event loop: inline if already there, else one hop. */
   public <T> Future<T> onLoop(Callable<T> action) {
-    if (Vertx.currentContext() == loop) {
+    Context caller = Vertx.currentContext();
+    if (caller == loop) {
       try {
         return Future.succeededFuture(action.call());
       } catch (Throwable e) {
@@ -128,23 +133,38 @@ public final class TaskEngine {
     }
     Promise<T> promise = Promise.promise();
     loop.runOnContext(v -> {
+      T result;
       try {
-        promise.complete(action.call());
+        result = action.call();
       } catch (Throwable e) {
-        promise.fail(e);
+        answer(caller, () -> promise.fail(e));
+        return;
       }
+      answer(caller, () -> promise.complete(result));
     });
     return promise.future();
+  }
+
+  /** Completes on the caller's own context, so its callbacks stay on its thread. */
+  private static void answer(Context caller, Runnable complete) {
+    if (caller == null) complete.run();
+    else caller.runOnContext(v -> complete.run());
   }
 
   // ---------------------------------------------------------------- submission
 
   /** Binds a task of the type at {@code route} from request input and queues it. */
   public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query) {
+    return submit(route, body, query, null);
+  }
+
+  /** As above; {@code runTimeout}, if given, may only shorten the type's own timeout. */
+  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, Duration runTimeout) {
     return onLoop(() -> {
       TaskType type = registry.byRoute(route)
           .orElseThrow(() -> new NotFoundException("no task type at /" + route));
-      return submitOnLoop(type, type.bind(body, query), null);
+      Task task = type.bind(body, query);
+      return submitOnLoop(type, task, null, runTimeout);
     });
   }
 
@@ -159,22 +179,52 @@ public final class TaskEngine {
 
   /** Queues a bound task; for code already on the loop (recurring schedules). */
   public String submitOnLoop(TaskType type, Task task, String parentId) {
+    return submitOnLoop(type, task, parentId, null);
+  }
+
+  private String submitOnLoop(TaskType type, Task task, String parentId, Duration requestedTimeout) {
     if (closed) throw new IllegalStateException("the engine is closed");
-    String id = UUID.randomUUID().toString();
     Lane lane = laneFor(task.semaphoreName());
+    admitOnLoop(lane);
+    String id = UUID.randomUUID().toString();
     TaskRecord[] self = new TaskRecord[1];
     TaskControl control = new TaskControl(id,
         () -> loop.runOnContext(v -> liveChangeOnLoop(self[0])), () -> scratchRoot);
     Task.Access.attach(task, control);
-    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now());
+    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now(),
+        shorter(task.runTimeout(), requestedTimeout));
     self[0] = rec;
     rec.lane = lane;
     store.put(id, rec);
-    events.publishAdded(Json.encode(rec.toJson()));
-    listeners.forEach(l -> l.onSubmitted(rec));
     lane.waiting.add(rec);
+    events.publishAddedOnLoop(id, Json.encode(taskJsonOnLoop(rec)));
+    listeners.forEach(l -> l.onSubmitted(rec));
     drainOnLoop(lane);
     return id;
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * A task that would have to wait is refused when the line is full, so memory stays bounded
+   * and nothing accepted is ever dropped later. One that can start at once is always taken.
+   */
+  private void admitOnLoop(Lane lane) {
+    if (lane.running.size() < lane.limit) return;
+    var limits = config.limits();
+    int queued = 0;
+    for (Lane l : lanes.values()) queued += l.waiting.size();
+    boolean totalFull = limits.maxQueued() > 0 && queued >= limits.maxQueued();
+    boolean laneFull = limits.maxQueuedPerSemaphore() > 0 && lane.waiting.size() >= limits.maxQueuedPerSemaphore();
+    if (totalFull || laneFull) {
+      throw new TooBusyException((totalFull ? queued + " tasks are queued (limits.max_queued)"
+          : lane.waiting.size() + " tasks wait for semaphore '" + lane.name + "' (limits.max_queued_per_semaphore)"),
+          lane.retryAfterSeconds());
+    }
   }
 
   private Lane laneFor(String semaphore) {
@@ -189,16 +239,46 @@ public final class TaskEngine {
   // ---------------------------------------------------------------- execution
 
   private void drainOnLoop(Lane lane) {
-    while (lane.hasFreePermit()) startOnLoop(lane, lane.takeNext());
+    boolean moved = false;
+    while (lane.hasFreePermit()) {
+      startOnLoop(lane, lane.takeNext());
+      moved = true;
+    }
+    if (moved) lineMovedOnLoop(lane);
+  }
+
+  /**
+   * Tasks waiting behind moved up. Their new positions are pushed at most every
+   * {@value #POSITION_UPDATE_MS} ms and only for the front of the line, so a fast-moving
+   * queue of thousands costs a bounded number of events.
+   */
+  private void lineMovedOnLoop(Lane lane) {
+    if (lane.positionTimer != -1 || lane.waiting.isEmpty()) return;
+    lane.positionTimer = vertx.setTimer(POSITION_UPDATE_MS, t -> {
+      lane.positionTimer = -1;
+      int position = 0;
+      for (TaskRecord waiting : lane.waiting) {
+        if (++position > PUSHED_POSITIONS) break;
+        if (waiting.publishedPosition != position) publishTaskOnLoop(waiting);
+      }
+    });
   }
 
   private void startOnLoop(Lane lane, TaskRecord rec) {
-    lane.running++;
-    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    lane.running.add(rec);
+    lane.peakRunning = Math.max(lane.peakRunning, lane.running.size());
+    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
     rec.markRunning(now());
     publishTaskOnLoop(rec);
     listeners.forEach(l -> l.onStarted(rec));
     if (rec.type().hasProgressHook()) pollHookOnLoop(rec);
+    Duration timeout = rec.runTimeout();
+    if (timeout != null) {
+      rec.timeoutTimer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
+        rec.timeoutTimer = -1;
+        stopRunningOnLoop(rec, TaskRecord.StopReason.TIMEOUT);
+      });
+    }
     Task task = rec.task();
     TaskControl control = rec.control();
     lane.pool
@@ -232,16 +312,19 @@ public final class TaskEngine {
   }
 
   private void finishOnLoop(Lane lane, TaskRecord rec, Throwable failure) {
-    lane.running--;
-    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running, lane.limit);
+    lane.running.remove(rec);
+    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
     stopTimersOnLoop(rec);
     rec.control().closeOnLoop();
     rec.absorbLiveValues();
     Instant now = now();
-    if (rec.control().isCancelRequested()) rec.markCancelled(now);
+    if (rec.isAbandoned()) lane.abandoned--;
+    if (rec.stopReason() == TaskRecord.StopReason.TIMEOUT) rec.markTimedOut(now);
+    else if (rec.control().isCancelRequested()) rec.markCancelled(now);
     else if (failure != null) rec.markFailed(now, failure);
     else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
     else rec.markDone(now);
+    if (rec.status() != TaskStatus.CANCELLED) lane.recordRunTime(java.time.Duration.between(rec.startedAt(), now));
     publishTaskOnLoop(rec);
     listeners.forEach(l -> l.onFinished(rec));
     Path scratch = rec.control().scratchDirIfCreated();
@@ -252,9 +335,10 @@ public final class TaskEngine {
   }
 
   private void stopTimersOnLoop(TaskRecord rec) {
-    if (rec.hookTimer != -1) vertx.cancelTimer(rec.hookTimer);
-    if (rec.flushTimer != -1) vertx.cancelTimer(rec.flushTimer);
-    rec.hookTimer = rec.flushTimer = -1;
+    for (long timer : new long[] {rec.hookTimer, rec.flushTimer, rec.timeoutTimer, rec.graceTimer}) {
+      if (timer != -1) vertx.cancelTimer(timer);
+    }
+    rec.hookTimer = rec.flushTimer = rec.timeoutTimer = rec.graceTimer = -1;
   }
 
   // ---------------------------------------------------------------- live updates
@@ -280,7 +364,7 @@ public final class TaskEngine {
   }
 
   private void publishTaskOnLoop(TaskRecord rec) {
-    events.publishTask(rec.id(), Json.encode(rec.toJson()), rec.status().isTerminal());
+    events.publishTaskOnLoop(rec.id(), Json.encode(taskJsonOnLoop(rec)), rec.status().isTerminal());
   }
 
   // ---------------------------------------------------------------- retention
@@ -295,7 +379,7 @@ public final class TaskEngine {
       TaskRecord pruned = oldest.next();
       oldest.remove();
       store.remove(pruned.id());
-      events.publishRemoved(pruned.id());
+      events.publishRemovedOnLoop(pruned.id());
       listeners.forEach(l -> l.onRemoved(pruned));
     }
   }
@@ -307,6 +391,19 @@ public final class TaskEngine {
     return java.util.Collections.unmodifiableCollection(store.values());
   }
 
+  public TaskRecord findOrNullOnLoop(String id) {
+    return store.get(id);
+  }
+
+  /** A task's JSON as clients see it; a queued one also says where it stands in line. */
+  public ObjectNode taskJsonOnLoop(TaskRecord rec) {
+    if (rec.status() != TaskStatus.QUEUED) return rec.toJson(null, null);
+    int position = rec.lane.positionOf(rec);
+    List<Instant> starts = rec.lane.estimatedStarts(now(), position);
+    rec.publishedPosition = position;
+    return rec.toJson(position, starts.isEmpty() ? null : starts.get(position - 1));
+  }
+
   /** Must be called on the loop: the record is live state. */
   public TaskRecord findOnLoop(String id) {
     TaskRecord rec = store.get(id);
@@ -315,7 +412,7 @@ public final class TaskEngine {
   }
 
   public Future<String> taskJson(String id) {
-    return onLoop(() -> Json.encode(findOnLoop(id).toJson()));
+    return onLoop(() -> Json.encode(taskJsonOnLoop(findOnLoop(id))));
   }
 
   /** Every task in the store, oldest first, as a JSON array. */
@@ -324,8 +421,20 @@ public final class TaskEngine {
   }
 
   public ArrayNode queueArrayOnLoop() {
+    // positions and estimates of every waiting task in one pass per lane, not one walk per task
+    Map<TaskRecord, Integer> positions = new java.util.IdentityHashMap<>();
+    Map<TaskRecord, Instant> starts = new java.util.IdentityHashMap<>();
+    Instant now = now();
+    for (Lane lane : lanes.values()) {
+      List<Instant> estimates = lane.estimatedStarts(now, lane.waiting.size());
+      int position = 0;
+      for (TaskRecord waiting : lane.waiting) {
+        positions.put(waiting, ++position);
+        if (!estimates.isEmpty()) starts.put(waiting, estimates.get(position - 1));
+      }
+    }
     ArrayNode tasks = Json.NODES.arrayNode(store.size());
-    for (TaskRecord rec : store.values()) tasks.add(rec.toJson());
+    for (TaskRecord rec : store.values()) tasks.add(rec.toJson(positions.get(rec), starts.get(rec)));
     return tasks;
   }
 
@@ -360,7 +469,8 @@ public final class TaskEngine {
 
   public List<SemaphoreState> semaphoresOnLoop() {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
-    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running, lane.waiting.size()));
+    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(),
+        lane.waiting.size(), lane.abandoned, lane.peakRunning));
     return out;
   }
 
@@ -395,29 +505,14 @@ public final class TaskEngine {
       TaskRecord rec = findOnLoop(id);
       switch (rec.status()) {
         case QUEUED -> {
-          rec.lane.waiting.remove(rec);
-          cancelQueuedOnLoop(rec);
+          withdrawQueuedOnLoop(rec);
+          retainOnLoop(rec);
         }
-        case RUNNING -> cancelRunningOnLoop(rec);
-        case CANCELLING -> rec.control().requestCancelOnLoop(); // ask again: interrupt once more
+        case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
         default -> throw new ConflictException("task " + id + " is already " + rec.status().wire());
       }
       return rec.status();
     });
-  }
-
-  /** The thread is interrupted; the {@code cancelled} event follows when it leaves run(). */
-  private void cancelRunningOnLoop(TaskRecord rec) {
-    rec.markCancelling();
-    rec.control().requestCancelOnLoop();
-    publishTaskOnLoop(rec);
-  }
-
-  private void cancelQueuedOnLoop(TaskRecord rec) {
-    rec.markCancelled(now());
-    publishTaskOnLoop(rec);
-    listeners.forEach(l -> l.onFinished(rec));
-    retainOnLoop(rec);
   }
 
   /** Removes a task; a queued one never runs, a running one is cancelled first. */
@@ -432,24 +527,46 @@ public final class TaskEngine {
     store.remove(rec.id());
     rec.removed = true;
     switch (rec.status()) {
-      case QUEUED -> {
-        rec.lane.waiting.remove(rec);
-        rec.markCancelled(now());
-        publishTaskOnLoop(rec); // ends any stream on it
-        listeners.forEach(l -> l.onFinished(rec));
-      }
-      case RUNNING, CANCELLING -> {
-        if (rec.status() == TaskStatus.RUNNING) rec.markCancelling();
-        rec.control().requestCancelOnLoop();
-        publishTaskOnLoop(rec); // the terminal event follows when the thread leaves run()
-      }
+      case QUEUED -> withdrawQueuedOnLoop(rec);
+      case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
       default -> {
         retainedDone.remove(rec);
         retainedFailed.remove(rec);
       }
     }
-    events.publishRemoved(rec.id());
+    events.publishRemovedOnLoop(rec.id());
     listeners.forEach(l -> l.onRemoved(rec));
+  }
+
+  /** A queued task leaves the line without running; its terminal event ends its streams. */
+  private void withdrawQueuedOnLoop(TaskRecord rec) {
+    rec.lane.waiting.remove(rec);
+    lineMovedOnLoop(rec.lane);
+    rec.markCancelled(now());
+    publishTaskOnLoop(rec);
+    listeners.forEach(l -> l.onFinished(rec));
+  }
+
+  /**
+   * Cancel and timeout share one path: set the cooperative flag, interrupt the thread, show
+   * {@code cancelling}, and if the thread has not left {@code run()} after the grace period,
+   * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
+   */
+  private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
+    rec.control().requestCancelOnLoop(); // asking again interrupts once more
+    if (rec.status() != TaskStatus.RUNNING) return;
+    if (reason == TaskRecord.StopReason.TIMEOUT) rec.captureTimeoutStack(rec.control().workerStackOnLoop());
+    rec.markCancelling(reason);
+    publishTaskOnLoop(rec);
+    rec.graceTimer = vertx.setTimer(cancelGraceMillis, t -> {
+      rec.graceTimer = -1;
+      if (rec.status().isTerminal()) return;
+      rec.markAbandoned(cancelGraceMillis);
+      rec.lane.abandoned++;
+      LOG.warn("task {} ({}) did not leave run() {} ms after being stopped; its thread is abandoned and keeps"
+          + " a '{}' permit until it returns", rec.id(), rec.type().name(), cancelGraceMillis, rec.lane.name);
+      publishTaskOnLoop(rec);
+    });
   }
 
   /** Removes every done, failed and cancelled task. */
@@ -469,8 +586,9 @@ public final class TaskEngine {
   /**
    * Graceful stop: refuses new tasks at once (submissions fail as {@link #close()} makes them
    * fail), cancels every queued task (they are logged), lets running tasks go on for
-   * {@code grace}, then interrupts them so they end {@code cancelled}. Completes when no task
-   * is running; a task that ignores interrupts keeps it pending, so callers bound the wait.
+   * {@code grace}, then stops them as a cancel does, so they end {@code cancelled}. Completes
+   * when no task is running; a task that ignores interrupts keeps it pending, so callers bound
+   * the wait.
    */
   public Future<Void> shutdown(Duration grace) {
     return onLoop(() -> {
@@ -478,14 +596,14 @@ public final class TaskEngine {
       closed = true;
       drained = Promise.promise();
       List<TaskRecord> queued = new ArrayList<>();
-      lanes.values().forEach(lane -> {
-        queued.addAll(lane.waiting);
-        lane.waiting.clear();
-      });
+      lanes.values().forEach(lane -> queued.addAll(lane.waiting));
       int running = runningCountOnLoop();
       LOG.info("shutting down: {} running tasks get {} s to finish; {} queued tasks will not run{}",
           running, grace.toSeconds(), queued.size(), queued.isEmpty() ? "" : ": " + describe(queued));
-      for (TaskRecord rec : queued) cancelQueuedOnLoop(rec);
+      for (TaskRecord rec : queued) {
+        withdrawQueuedOnLoop(rec);
+        retainOnLoop(rec);
+      }
       if (running == 0) {
         drained.complete();
       } else {
@@ -504,14 +622,16 @@ public final class TaskEngine {
   }
 
   private void interruptRunningOnLoop() {
-    List<TaskRecord> running = store.values().stream().filter(r -> r.status() == TaskStatus.RUNNING).toList();
+    List<TaskRecord> running = new ArrayList<>();
+    lanes.values().forEach(lane -> running.addAll(lane.running));
+    running.removeIf(rec -> rec.status() != TaskStatus.RUNNING); // already being stopped
     if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running));
-    running.forEach(this::cancelRunningOnLoop);
+    running.forEach(rec -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL));
   }
 
   private int runningCountOnLoop() {
     int running = 0;
-    for (Lane lane : lanes.values()) running += lane.running;
+    for (Lane lane : lanes.values()) running += lane.running.size();
     return running;
   }
 
@@ -524,6 +644,7 @@ public final class TaskEngine {
   public Future<Void> close() {
     return onLoop(() -> {
       closed = true;
+      lanes.values().forEach(l -> vertx.cancelTimer(l.positionTimer));
       for (TaskRecord rec : store.values()) {
         stopTimersOnLoop(rec);
         if (!rec.status().isTerminal()) rec.control().requestCancelOnLoop();

@@ -27,6 +27,7 @@ public final class TaskRecord {
   private final String semaphore;
   private final ObjectNode params;
   private final Instant createdAt;
+  private final Duration runTimeout;
   private final TaskControl.LiveValues live = new TaskControl.LiveValues();
 
   private TaskStatus status = TaskStatus.QUEUED;
@@ -40,17 +41,29 @@ public final class TaskRecord {
   private String errorType;
   private String errorMessage;
   private String errorTraceback;
+  private StopReason stopReason;
+  private boolean abandoned;
+  private String timeoutStack;
+
+  /** Why a running task is being stopped. */
+  public enum StopReason {
+    CANCEL,
+    TIMEOUT
+  }
 
   // scheduling state, also loop-confined
   long flushTimer = -1;
   long lastLiveFlushNanos = Long.MIN_VALUE / 2;
   long hookTimer = -1;
+  long timeoutTimer = -1;
+  long graceTimer = -1;
   boolean hookInFlight;
   boolean removed;
   Lane lane;
+  int publishedPosition;
 
   TaskRecord(String id, String parentId, TaskType type, Task task, TaskControl control,
-      String semaphore, Instant createdAt) {
+      String semaphore, Instant createdAt, Duration runTimeout) {
     this.id = id;
     this.parentId = parentId;
     this.type = type;
@@ -59,6 +72,7 @@ public final class TaskRecord {
     this.semaphore = semaphore;
     this.params = type.paramsOf(task);
     this.createdAt = createdAt;
+    this.runTimeout = runTimeout;
   }
 
   public String id() {
@@ -128,13 +142,53 @@ public final class TaskRecord {
     startedAt = now;
   }
 
-  void markCancelling() {
+  Duration runTimeout() {
+    return runTimeout;
+  }
+
+  StopReason stopReason() {
+    return stopReason;
+  }
+
+  boolean isAbandoned() {
+    return abandoned;
+  }
+
+  void markCancelling(StopReason reason) {
     status = TaskStatus.CANCELLING;
+    stopReason = reason;
+  }
+
+  /** Where the worker thread was when the timeout hit: the traceback a timeout reports. */
+  void captureTimeoutStack(StackTraceElement[] stack) {
+    StringBuilder out = new StringBuilder("java.util.concurrent.TimeoutException: ").append(timeoutMessage());
+    for (StackTraceElement frame : stack) out.append("\n\tat ").append(frame);
+    timeoutStack = out.append('\n').toString();
+  }
+
+  void markAbandoned(long graceMillis) {
+    abandoned = true;
+    errorMessage = "the worker thread did not leave run() within " + graceMillis
+        + " ms of being stopped; it is abandoned and keeps its '" + semaphore + "' permit until it returns";
+  }
+
+  void markTimedOut(Instant now) {
+    status = TaskStatus.FAILED;
+    completedAt = now;
+    errorType = "TimeoutException";
+    errorMessage = timeoutMessage();
+    errorTraceback = timeoutStack;
+    body = "Task failed: " + errorMessage;
+  }
+
+  private String timeoutMessage() {
+    return "run() exceeded its timeout of " + runTimeout.toMillis() / 1000.0 + " s";
   }
 
   void markCancelled(Instant now) {
     status = TaskStatus.CANCELLED;
     completedAt = now;
+    if (abandoned) errorMessage = "the worker thread returned after it had been abandoned";
   }
 
   void markDone(Instant now) {
@@ -188,6 +242,11 @@ public final class TaskRecord {
 
   /** Every key, always, with null where unset: clients replace their card with it. */
   public ObjectNode toJson() {
+    return toJson(null, null);
+  }
+
+  /** With the place in line of a queued task (1 = next) and when it may start, if known. */
+  ObjectNode toJson(Integer queuePosition, Instant estimatedStartAt) {
     ObjectNode o = Json.object();
     o.put("task_id", id);
     o.put("parent_id", parentId);
@@ -206,6 +265,10 @@ public final class TaskRecord {
     o.put("error_traceback", errorTraceback);
     o.set("results", results);
     o.set("params", params);
+    if (queuePosition == null) o.putNull("queue_position");
+    else o.put("queue_position", queuePosition);
+    o.put("estimated_start_at", Json.timestamp(estimatedStartAt));
+    o.put("abandoned", abandoned);
     return o;
   }
 }

@@ -7,6 +7,7 @@ import io.brinjal.execution.TaskRecord;
 import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Brinjal's Prometheus meters, fed by engine lifecycle events. Label values are bounded: task
@@ -42,8 +44,6 @@ import java.util.function.IntSupplier;
  * bypasses {@link #scrape()} sees those gauges as of the last scrape.
  */
 public final class BrinjalMetrics implements TaskListener {
-  /** Stream transports, a fixed set so the label stays bounded. */
-  public static final List<String> TRANSPORTS = List.of("sse", "websocket");
   /** Results a recurring schedule's run may have; {@code skipped}: the previous run was still going. */
   public static final List<String> RECURRING_RESULTS = List.of("submitted", "skipped");
 
@@ -73,8 +73,7 @@ public final class BrinjalMetrics implements TaskListener {
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
 
-  // fed from any thread by the streaming and recurring features
-  private final Map<String, Counter> eventsDropped = new LinkedHashMap<>();
+  // fed from any thread by the recurring feature
   private final Map<List<String>, Counter> recurringRuns = new ConcurrentHashMap<>();
 
   private BrinjalMetrics(TaskEngine engine, PrometheusMeterRegistry registry) {
@@ -93,11 +92,6 @@ public final class BrinjalMetrics implements TaskListener {
       semaphoreRunning.put(name, semaphoreGauge("brinjal.semaphore.running", "Tasks holding a permit", name));
       semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
     });
-    for (String transport : TRANSPORTS) {
-      eventsDropped.put(transport, Counter.builder("brinjal.stream.events.dropped")
-          .description("Intermediate task events not sent to a slow stream client (the latest state still is)")
-          .tag("transport", transport).register(registry));
-    }
     // zero series from the start, so rate() sees the first task of each type
     for (TaskType type : engine.registry().all()) {
       submittedCounter(type.name());
@@ -144,22 +138,19 @@ public final class BrinjalMetrics implements TaskListener {
     tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0)));
   }
 
-  // ---------------------------------------------------------------- seams for stream transports
+  // ---------------------------------------------------------------- stream transports
 
-  /** Publishes how many subscribers a transport has; {@code open} is read from the scraping thread. */
+  /** How many clients a transport has open; {@code open} is read by the scraping thread. */
   public void streamSubscribers(String transport, IntSupplier open) {
     Gauge.builder("brinjal.stream.subscribers", open::getAsInt).strongReference(true)
-        .description("Open live-update subscriptions").tag("transport", checkTransport(transport)).register(registry);
+        .description("Open live-update connections").tag("transport", transport).register(registry);
   }
 
-  /** A stream skipped an event for a slow client. Any thread. */
-  public void streamEventDropped(String transport) {
-    eventsDropped.get(checkTransport(transport)).increment();
-  }
-
-  private static String checkTransport(String transport) {
-    if (!TRANSPORTS.contains(transport)) throw new IllegalArgumentException("unknown transport " + transport);
-    return transport;
+  /** A transport's running count of events skipped for slow clients; read by the scraping thread. */
+  public void streamEventsDropped(String transport, LongSupplier dropped) {
+    FunctionCounter.builder("brinjal.stream.events.dropped", dropped, LongSupplier::getAsLong)
+        .description("Intermediate task events not sent to a slow client (it still gets the latest state)")
+        .tag("transport", transport).register(registry);
   }
 
   // ---------------------------------------------------------------- seams for recurring schedules

@@ -1,5 +1,6 @@
 package io.brinjal.metrics;
 
+import io.brinjal.api.AccessGuard;
 import io.brinjal.api.Failures;
 import io.vertx.ext.web.Router;
 
@@ -9,11 +10,13 @@ public final class MetricsRoutes {
 
   private MetricsRoutes() {}
 
-  public static void mount(Router root, BrinjalMetrics metrics) {
-    root.get("/metrics")
-        .handler(ctx -> metrics.scrape()
-            .onSuccess(text -> ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(text))
-            .onFailure(ctx::fail))
-        .failureHandler(Failures::handle);
+  /** {@code guard} may be disabled (no token): then anyone who reaches the port may scrape. */
+  public static void mount(Router root, BrinjalMetrics metrics, AccessGuard guard) {
+    var route = root.get("/metrics");
+    if (guard.enabled()) route.handler(guard::check);
+    route.handler(ctx -> metrics.scrape()
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(text))
+        .onFailure(ctx::fail));
+    route.failureHandler(Failures::handle);
   }
 }

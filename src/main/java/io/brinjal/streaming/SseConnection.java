@@ -1,67 +1,93 @@
 package io.brinjal.streaming;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * One open Server-Sent Events response: writes {@code data:} frames and keep-alive comments,
- * and releases everything registered with {@link #onClose} exactly once, whether the stream
- * ends by itself or the client goes away.
+ * One Server-Sent Events response. Headers and a first comment go out only once the
+ * subscription succeeded, so an unknown task still gets a clean 404.
  */
-final class SseConnection {
-  private final Vertx vertx;
-  private final HttpServerResponse response;
-  private final List<Runnable> cleanups = new ArrayList<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final Runnable onRelease;
-  private long keepAliveTimer = -1;
+final class SseConnection extends StreamConnection {
+  private static final int SOCKET_QUEUE_BYTES = 64 * 1024;
 
-  SseConnection(Vertx vertx, HttpServerResponse response, Runnable onRelease) {
-    this.vertx = vertx;
-    this.response = response;
-    this.onRelease = onRelease;
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private final boolean endsWithTask;
+  private boolean opened;
+
+  SseConnection(StreamService service, RoutingContext ctx, boolean endsWithTask) {
+    super(service, Transport.SSE);
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.endsWithTask = endsWithTask;
+    response.setWriteQueueMaxSize(SOCKET_QUEUE_BYTES);
+    response.closeHandler(v -> release());
+    response.endHandler(v -> release());
+    open();
   }
 
-  /** Sends the headers and a first comment at once, so proxies and clients see the stream open. */
-  void open(long keepAliveMillis) {
+  /** Headers are sent lazily with the first frame; until then the status can still change. */
+  private void open() {
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no") // nginx: do not buffer this response
         .putHeader("Connection", "keep-alive");
-    response.write(": stream opened\n\n");
-    keepAliveTimer = vertx.setPeriodic(keepAliveMillis, t -> {
-      if (!closed.get()) response.write(": keepalive\n\n");
-    });
-    response.closeHandler(v -> release());
-    response.endHandler(v -> release());
-    if (response.closed()) release(); // the client left before the handlers were in place
+    startOutbox();
   }
 
-  /** Registers a release action; runs it at once if the stream is already gone. */
-  void onClose(Runnable cleanup) {
-    if (closed.get()) cleanup.run();
-    else cleanups.add(cleanup);
+  private void sendPreamble() {
+    if (opened) return;
+    opened = true;
+    // a comment at once (proxies and browsers see the stream open), and a reconnect hint
+    response.write(": stream opened\nretry: 3000\n\n");
   }
 
-  void send(String json) {
-    if (!closed.get()) response.write("data: " + json + "\n\n");
-  }
-
-  void end() {
-    if (!closed.get()) {
-      response.end();
+  void failBeforeOpen(Throwable failure) {
+    if (!opened) {
       release();
+      response.setChunked(false);
+      response.headers().clear(); // the error answer is plain JSON, not a stream
+      ctx.fail(failure);
+    } else {
+      endStream();
     }
   }
 
-  private void release() {
-    if (!closed.compareAndSet(false, true)) return;
-    vertx.cancelTimer(keepAliveTimer);
-    cleanups.forEach(Runnable::run);
-    onRelease.run();
+  @Override
+  public void write(StreamEvent event) {
+    sendPreamble();
+    response.write(event.sseFrame());
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable drained) {
+    response.drainHandler(v -> drained.run());
+  }
+
+  @Override
+  public void abort() {
+    response.reset();
+    release();
+  }
+
+  @Override
+  protected void keepAlive() {
+    if (opened && !isClosed() && !response.writeQueueFull()) response.write(": keepalive\n\n");
+  }
+
+  @Override
+  protected void taskEnded(String taskId) {
+    if (endsWithTask) outbox.whenFlushed(this::endStream);
+  }
+
+  private void endStream() {
+    if (!response.ended()) response.end();
+    release();
   }
 }

@@ -3,26 +3,33 @@ package io.brinjal.streaming;
 import io.brinjal.json.Json;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The event-bus side of live updates: addresses, and the already-encoded JSON strings published
- * on them. Strings are sent as is to local consumers (no copy per subscriber), and each event is
- * a full task JSON, so a subscriber that sees only the latest still has the whole state.
+ * The publishing side of live updates, owned by the engine's event loop: numbers every event,
+ * keeps recent ones in a ring for replay, and publishes them on the event bus, the one path
+ * events take to SSE and WebSocket clients (so a clustered bus reaches every node unchanged).
  */
 public final class TaskEvents {
   private static final AtomicInteger ENGINES = new AtomicInteger();
-  private static final String TERMINAL = "terminal";
-  private static final DeliveryOptions TERMINAL_EVENT = new DeliveryOptions().addHeader(TERMINAL, "true");
+  private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(StreamEventCodec.NAME);
 
   private final EventBus bus;
   private final String prefix;
+  private final EventRing ring;
+  private long seq;
 
-  public TaskEvents(EventBus bus) {
+  public TaskEvents(EventBus bus, int replayEvents) {
     this.bus = bus;
     // one prefix per engine, so two servers inside one Vert.x instance never hear each other
     this.prefix = "brinjal." + ENGINES.incrementAndGet();
+    this.ring = new EventRing(replayEvents);
+    try {
+      bus.registerCodec(new StreamEventCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // another engine in this Vert.x instance registered it: same codec, nothing to do
+    }
   }
 
   public String taskAddress(String taskId) {
@@ -33,20 +40,38 @@ public final class TaskEvents {
     return prefix + ".queue";
   }
 
-  public void publishTask(String taskId, String taskJson, boolean terminal) {
-    if (terminal) bus.publish(taskAddress(taskId), taskJson, TERMINAL_EVENT);
-    else bus.publish(taskAddress(taskId), taskJson);
+  /** The number of the latest event: a snapshot taken now reflects everything up to it. */
+  public long currentSeqOnLoop() {
+    return seq;
   }
 
-  public void publishAdded(String taskJson) {
-    bus.publish(queueAddress(), "{\"type\":\"task_added\",\"task\":" + taskJson + "}");
+  public void publishTaskOnLoop(String taskId, String taskJson, boolean terminal) {
+    publish(taskAddress(taskId),
+        new StreamEvent(++seq, terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, taskId, taskJson));
   }
 
-  public void publishRemoved(String taskId) {
-    bus.publish(queueAddress(), "{\"type\":\"task_removed\",\"task_id\":" + Json.encode(taskId) + "}");
+  public void publishAddedOnLoop(String taskId, String taskJson) {
+    publish(queueAddress(), new StreamEvent(++seq, StreamEvent.Kind.QUEUE, taskId,
+        "{\"type\":\"task_added\",\"task\":" + taskJson + "}"));
   }
 
-  public static boolean isTerminal(Message<?> message) {
-    return "true".equals(message.headers().get(TERMINAL));
+  public void publishRemovedOnLoop(String taskId) {
+    publish(queueAddress(), new StreamEvent(++seq, StreamEvent.Kind.QUEUE, taskId,
+        "{\"type\":\"task_removed\",\"task_id\":" + Json.encode(taskId) + "}"));
+  }
+
+  /** Events of one task after {@code seq}, or null if the ring no longer reaches back that far. */
+  public List<StreamEvent> taskEventsAfterOnLoop(String taskId, long after) {
+    return ring.after(after, e -> e.isTaskEvent() && taskId.equals(e.taskId()));
+  }
+
+  /** Queue events after {@code seq}, or null if the ring no longer reaches back that far. */
+  public List<StreamEvent> queueEventsAfterOnLoop(long after) {
+    return ring.after(after, e -> e.kind() == StreamEvent.Kind.QUEUE);
+  }
+
+  private void publish(String address, StreamEvent event) {
+    ring.add(event);
+    bus.publish(address, event, CODEC);
   }
 }

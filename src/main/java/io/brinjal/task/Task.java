@@ -29,6 +29,15 @@ public abstract class Task {
     return "default";
   }
 
+  /**
+   * The longest {@link #run()} may take, or null for no limit. When it runs out the task is
+   * stopped like a cancel (flag, then interrupt) and ends {@code failed} with
+   * {@code error_type} {@code TimeoutException}. A request may ask for a shorter limit.
+   */
+  public Duration runTimeout() {
+    return null;
+  }
+
   /** How often {@link #progressHook()} is polled. */
   public Duration updateInterval() {
     return Duration.ofMillis(100);

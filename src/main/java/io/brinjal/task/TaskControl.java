@@ -148,6 +148,12 @@ public final class TaskControl {
     }
   }
 
+  /** The worker thread's stack right now (empty if it is not inside run()). */
+  public StackTraceElement[] workerStackOnLoop() {
+    Thread thread = worker;
+    return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+  }
+
   /** Reopens the gate before reading, so a write that lands after the read asks again. */
   public void drainInto(LiveValues target) {
     flushPending.set(false);

@@ -18,14 +18,24 @@ import java.util.concurrent.TimeUnit;
 public final class HttpProbe {
   private final Vertx vertx;
   private final HttpClient client;
+  // streams get connections of their own, closed when the stream ends, as a browser's
+  // EventSource does; requests never wait behind a stream for a pooled connection
+  private final HttpClient streamClient;
   private final int port;
 
   public HttpProbe(Vertx vertx, int port) {
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  public HttpProbe(Vertx vertx, int port, HttpClientOptions options) {
     this.vertx = vertx;
     this.port = port;
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(200));
+        new HttpClientOptions(options).setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(50));
+    this.streamClient = vertx.createHttpClient(
+        new HttpClientOptions(options).setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(false),
+        new PoolOptions().setHttp1MaxSize(2000));
   }
 
   public Vertx vertx() {
@@ -88,7 +98,11 @@ public final class HttpProbe {
   }
 
   public SseProbe stream(String path) {
-    return SseProbe.open(client, path);
+    return SseProbe.open(streamClient, path, Map.of());
+  }
+
+  public SseProbe stream(String path, Map<String, String> headers) {
+    return SseProbe.open(streamClient, path, headers);
   }
 
   public static <T> T await(Future<T> future) {

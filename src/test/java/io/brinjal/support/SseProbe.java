@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /** A real SSE client: parses {@code data:} frames into JSON as chunks arrive. */
 public final class SseProbe {
-  private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+  private record Event(String id, JsonNode data) {}
+
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private volatile String lastId;
   private final Promise<Void> ended = Promise.promise();
   private final StringBuilder pending = new StringBuilder();
   private volatile HttpClientResponse response;
@@ -24,10 +27,11 @@ public final class SseProbe {
 
   private SseProbe() {}
 
-  static SseProbe open(HttpClient client, String path) {
+  static SseProbe open(HttpClient client, String path, java.util.Map<String, String> headers) {
     SseProbe probe = new SseProbe();
     HttpClientResponse resp = HttpProbe.await(client.request(HttpMethod.GET, path)
         .compose(req -> {
+          headers.forEach(req::putHeader);
           probe.connection = req.connection();
           return req.send();
         })
@@ -56,13 +60,15 @@ public final class SseProbe {
       String frame = pending.substring(0, end);
       pending.delete(0, end + 2);
       StringBuilder data = new StringBuilder();
+      String id = null;
       for (String line : frame.split("\n")) {
         if (line.startsWith("data:")) data.append(line.substring(5).trim());
+        else if (line.startsWith("id:")) id = line.substring(3).trim();
         else if (line.startsWith(":")) comments++;
       }
       if (data.length() > 0) {
         try {
-          events.add(Json.MAPPER.readTree(data.toString()));
+          events.add(new Event(id, Json.MAPPER.readTree(data.toString())));
         } catch (Exception e) {
           throw new IllegalStateException("bad SSE data: " + data, e);
         }
@@ -73,9 +79,10 @@ public final class SseProbe {
   /** The next event; fails the test if none comes within 10 s. */
   public JsonNode next() {
     try {
-      JsonNode event = events.poll(10, TimeUnit.SECONDS);
+      Event event = events.poll(10, TimeUnit.SECONDS);
       if (event == null) throw new AssertionError("no SSE event within 10 s");
-      return event;
+      lastId = event.id();
+      return event.data();
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
@@ -110,9 +117,19 @@ public final class SseProbe {
   }
 
   public List<JsonNode> drained() {
-    List<JsonNode> out = new ArrayList<>();
+    List<Event> out = new ArrayList<>();
     events.drainTo(out);
-    return out;
+    return out.stream().map(Event::data).toList();
+  }
+
+  /** The SSE {@code id:} of the event {@link #next()} returned last. */
+  public long lastId() {
+    return Long.parseLong(lastId);
+  }
+
+  /** Stops reading from the socket, as a client that hangs does; the server must cope. */
+  public void stopReading() {
+    response.pause();
   }
 
   public int comments() {

@@ -11,6 +11,11 @@ public final class TestTasks {
         .register(GateTask.class)
         .register(FailingTask.class)
         .register(SelfFailingTask.class)
-        .register(FloodTask.class);
+        .register(FloodTask.class)
+        .register(StepTask.class)
+        .register(ChattyTask.class)
+        .register(TimeLimitedTask.class)
+        .register(StubbornTask.class)
+        .register(CrashingTask.class);
   }
 }

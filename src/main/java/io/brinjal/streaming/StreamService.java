@@ -1,0 +1,218 @@
+package io.brinjal.streaming;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.api.ApiException;
+import io.brinjal.execution.NotFoundException;
+import io.brinjal.execution.TaskEngine;
+import io.brinjal.execution.TaskRecord;
+import io.brinjal.json.Json;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live streams to clients: {@code GET /queue/stream}, {@code GET /{task_id}/stream} (SSE) and
+ * {@code GET /ws} (WebSocket). Holds what all connections share: the connection cap, one
+ * {@link StreamHub} per event loop, the snapshots taken on the engine's loop, and counters.
+ */
+public final class StreamService {
+  private final TaskEngine engine;
+  private final long keepAliveMillis;
+  private final long slowClientTimeoutMillis;
+  private final int maxBufferedBytesPerClient;
+  private final int maxConnections;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<Transport, Counters> counters = new EnumMap<>(Transport.class);
+  private final Map<Context, StreamHub> hubs = new ConcurrentHashMap<>();
+
+  public StreamService(TaskEngine engine) {
+    this.engine = engine;
+    var streaming = engine.config().streaming();
+    this.keepAliveMillis = TimeUnit.SECONDS.toMillis(streaming.keepAliveSeconds());
+    this.slowClientTimeoutMillis = TimeUnit.SECONDS.toMillis(streaming.slowClientTimeoutSeconds());
+    this.maxBufferedBytesPerClient = streaming.maxBufferedBytesPerClient();
+    this.maxConnections = streaming.maxConnections();
+    for (Transport t : Transport.values()) counters.put(t, new Counters());
+  }
+
+  /** Per transport: open connections, dropped (superseded) events, slow clients dropped. */
+  public static final class Counters {
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong slowDisconnects = new AtomicLong();
+    private final AtomicLong largestBacklog = new AtomicLong();
+
+    void dropped() {
+      dropped.incrementAndGet();
+    }
+
+    void slowDisconnect() {
+      slowDisconnects.incrementAndGet();
+    }
+
+    void backlog(long bytes) {
+      largestBacklog.accumulateAndGet(bytes, Math::max);
+    }
+
+    /** The largest backlog any one client of this transport has had, in bytes (estimated). */
+    public long largestBacklogBytes() {
+      return largestBacklog.get();
+    }
+
+    public int open() {
+      return open.get();
+    }
+
+    public long droppedEvents() {
+      return dropped.get();
+    }
+
+    public long slowDisconnects() {
+      return slowDisconnects.get();
+    }
+  }
+
+  /** What a subscription starts from: events to send first, and the seq they cover. */
+  record Snapshot(long seq, List<StreamEvent> events) {}
+
+  // ---------------------------------------------------------------- handlers
+
+  /** {@code GET /queue/stream}: the whole queue first, then added and removed tasks. */
+  public void handleQueueStream(RoutingContext ctx) {
+    Long resumeFrom = lastEventId(ctx);
+    admit(ctx, Transport.SSE);
+    SseConnection sse = new SseConnection(this, ctx, false);
+    sse.subscribeQueue(resumeFrom).onFailure(sse::failBeforeOpen);
+  }
+
+  /** {@code GET /{task_id}/stream}: the task's state first, then each change, until it ends. */
+  public void handleTaskStream(RoutingContext ctx) {
+    Long resumeFrom = lastEventId(ctx);
+    admit(ctx, Transport.SSE);
+    SseConnection sse = new SseConnection(this, ctx, true);
+    sse.subscribeTask(ctx.pathParam("task_id"), resumeFrom).onFailure(sse::failBeforeOpen);
+  }
+
+  /** {@code GET /ws}: one WebSocket for any number of task and queue subscriptions. */
+  public void handleWebSocket(RoutingContext ctx) {
+    admit(ctx, Transport.WEBSOCKET);
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> new WebSocketConnection(this, ws, ctx.request().connection()))
+        .onFailure(e -> {
+          connectionClosed(Transport.WEBSOCKET);
+          if (!ctx.response().ended()) ctx.fail(new ApiException(400, "WebSocket upgrade failed: " + e.getMessage()));
+        });
+  }
+
+  private static Long lastEventId(RoutingContext ctx) {
+    String raw = ctx.request().getHeader("Last-Event-ID");
+    if (raw == null || raw.isBlank()) return null;
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new ApiException(400, "Last-Event-ID must be an event id this server sent, got \"" + raw + "\"");
+    }
+  }
+
+  private void admit(RoutingContext ctx, Transport transport) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      ctx.response().putHeader("Retry-After", "5");
+      throw new ApiException(503, "too many open streams (" + maxConnections + "); retry later");
+    }
+    counters.get(transport).open.incrementAndGet();
+  }
+
+  void connectionClosed(Transport transport) {
+    open.decrementAndGet();
+    counters.get(transport).open.decrementAndGet();
+  }
+
+  // ---------------------------------------------------------------- snapshots (engine loop)
+
+  Future<Snapshot> taskSnapshot(String taskId, Long resumeFrom) {
+    return engine.onLoop(() -> {
+      long now = engine.events().currentSeqOnLoop();
+      TaskRecord rec = engine.findOrNullOnLoop(taskId);
+      if (resumeFrom != null) {
+        List<StreamEvent> missed = engine.events().taskEventsAfterOnLoop(taskId, resumeFrom);
+        boolean ended = rec == null || rec.status().isTerminal();
+        if (missed != null && (!missed.isEmpty() || !ended)) return new Snapshot(now, missed);
+      }
+      if (rec == null) throw new NotFoundException("task " + taskId + " not found");
+      StreamEvent.Kind kind = rec.status().isTerminal() ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK;
+      return new Snapshot(now, List.of(new StreamEvent(now, kind, taskId, Json.encode(engine.taskJsonOnLoop(rec)))));
+    });
+  }
+
+  Future<Snapshot> queueSnapshot(Long resumeFrom) {
+    return engine.onLoop(() -> {
+      long now = engine.events().currentSeqOnLoop();
+      if (resumeFrom != null) {
+        List<StreamEvent> missed = engine.events().queueEventsAfterOnLoop(resumeFrom);
+        if (missed != null) return new Snapshot(now, missed);
+      }
+      ObjectNode first = Json.object();
+      first.put("type", "queue_updated");
+      first.set("tasks", engine.queueArrayOnLoop());
+      return new Snapshot(now, List.of(new StreamEvent(now, StreamEvent.Kind.QUEUE, null, Json.encode(first))));
+    });
+  }
+
+  // ---------------------------------------------------------------- shared state
+
+  StreamHub hubOfCurrentLoop() {
+    return hubs.computeIfAbsent(Vertx.currentContext(), c -> new StreamHub(engine.vertx()));
+  }
+
+  TaskEngine engine() {
+    return engine;
+  }
+
+  Vertx vertx() {
+    return engine.vertx();
+  }
+
+  long keepAliveMillis() {
+    return keepAliveMillis;
+  }
+
+  long slowClientTimeoutMillis() {
+    return slowClientTimeoutMillis;
+  }
+
+  int maxBufferedBytesPerClient() {
+    return maxBufferedBytesPerClient;
+  }
+
+  Counters counters(Transport transport) {
+    return counters.get(transport);
+  }
+
+  /** SSE and WebSocket connections currently open. */
+  public int openStreams() {
+    return open.get();
+  }
+
+  public Counters stats(Transport transport) {
+    return counters.get(transport);
+  }
+
+  /** Event-bus consumers held for streams, all loops (one per address and loop). */
+  public int busConsumers() {
+    return hubs.values().stream().mapToInt(StreamHub::consumers).sum();
+  }
+
+  /** Subscriptions (a connection's task or queue interest) currently registered, all loops. */
+  public int subscribers() {
+    return hubs.values().stream().mapToInt(StreamHub::subscribers).sum();
+  }
+}

@@ -1,0 +1,173 @@
+package io.brinjal.streaming;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.execution.NotFoundException;
+import io.brinjal.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One WebSocket client, multiplexing any number of task subscriptions and the queue.
+ *
+ * <p>Client frames: {@code {"op":"subscribe","task_ids":[…]}}, {@code {"op":"subscribe",
+ * "queue":true}} (either may add {@code "resume_from": seq}), and {@code {"op":"unsubscribe",…}}
+ * with the same fields. Server frames: the SSE events with {@code seq} added (task events also
+ * get {@code "type":"task_updated"}), acknowledgements {@code subscribed} / {@code unsubscribed},
+ * and {@code {"type":"error","detail":…}} for a bad frame; the connection always lives on.
+ */
+final class WebSocketConnection extends StreamConnection {
+  static final int MAX_SUBSCRIPTIONS = 10_000;
+  private static final int SOCKET_QUEUE_BYTES = 64 * 1024;
+
+  private final ServerWebSocket ws;
+  private final HttpConnection connection;
+
+  WebSocketConnection(StreamService service, ServerWebSocket ws, HttpConnection connection) {
+    super(service, Transport.WEBSOCKET);
+    this.ws = ws;
+    this.connection = connection;
+    ws.setWriteQueueMaxSize(SOCKET_QUEUE_BYTES);
+    startOutbox();
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> error("binary frames are not part of the protocol; send JSON text", null));
+    ws.closeHandler(v -> release());
+    ws.exceptionHandler(e -> release());
+  }
+
+  @Override
+  public void write(StreamEvent event) {
+    ws.writeTextMessage(event.webSocketFrame());
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return ws.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable drained) {
+    ws.drainHandler(v -> drained.run());
+  }
+
+  @Override
+  public void abort() {
+    connection.close(); // a close frame would wait behind the backlog: drop the TCP connection
+    release();
+  }
+
+  @Override
+  protected void keepAlive() {
+    if (!isClosed()) ws.writePing(Buffer.buffer("keepalive"));
+  }
+
+  @Override
+  protected void taskEnded(String taskId) {
+    // the subscription is already gone; nothing else to do: the socket stays for others
+  }
+
+  private void onText(String text) {
+    JsonNode frame;
+    try {
+      frame = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      error("malformed JSON: " + e.getOriginalMessage(), null);
+      return;
+    }
+    if (!(frame instanceof ObjectNode message)) {
+      error("a frame must be a JSON object with an \"op\"", null);
+      return;
+    }
+    String op = message.path("op").asText("");
+    switch (op) {
+      case "subscribe" -> subscribe(message);
+      case "unsubscribe" -> unsubscribe(message);
+      default -> error("unknown op \"" + op + "\"; use \"subscribe\" or \"unsubscribe\"", message);
+    }
+  }
+
+  private void subscribe(ObjectNode message) {
+    Request request = parse(message);
+    if (request == null) return;
+    if (subscriptionCount() + request.taskIds.size() > MAX_SUBSCRIPTIONS) {
+      error("at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection", message);
+      return;
+    }
+    List<Future<Void>> pending = new ArrayList<>();
+    List<String> accepted = new ArrayList<>();
+    for (String id : request.taskIds) {
+      pending.add(subscribeTask(id, request.resumeFrom).andThen(ar -> {
+        if (ar.succeeded()) accepted.add(id);
+        else if (ar.cause() instanceof NotFoundException nf) error(nf.getMessage(), null);
+        else error("could not subscribe to task " + id, null);
+      }));
+    }
+    if (request.queue) pending.add(subscribeQueue(request.resumeFrom));
+    Future.join(pending).onComplete(ar -> acknowledge("subscribed", accepted, request.queue));
+  }
+
+  private void unsubscribe(ObjectNode message) {
+    Request request = parse(message);
+    if (request == null) return;
+    request.taskIds.forEach(this::unsubscribeTask);
+    if (request.queue) unsubscribeQueue();
+    acknowledge("unsubscribed", request.taskIds, request.queue);
+  }
+
+  private record Request(List<String> taskIds, boolean queue, Long resumeFrom) {}
+
+  private Request parse(ObjectNode message) {
+    List<String> ids = new ArrayList<>();
+    JsonNode taskIds = message.get("task_ids");
+    if (taskIds != null) {
+      if (!taskIds.isArray()) return badRequest("\"task_ids\" must be an array of task ids", message);
+      for (JsonNode id : taskIds) {
+        if (!id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 100) {
+          return badRequest("\"task_ids\" must hold task id strings", message);
+        }
+        ids.add(id.textValue());
+      }
+    }
+    JsonNode queue = message.get("queue");
+    if (queue != null && !queue.isBoolean()) return badRequest("\"queue\" must be true or false", message);
+    boolean wantsQueue = queue != null && queue.booleanValue();
+    JsonNode resume = message.get("resume_from");
+    if (resume != null && !resume.isNull() && !(resume.isIntegralNumber() && resume.canConvertToLong() && resume.longValue() >= 0)) {
+      return badRequest("\"resume_from\" must be the seq of an event this server sent", message);
+    }
+    if (ids.isEmpty() && !wantsQueue) return badRequest("name \"task_ids\" or \"queue\": true", message);
+    return new Request(ids, wantsQueue, resume == null || resume.isNull() ? null : resume.longValue());
+  }
+
+  private Request badRequest(String detail, ObjectNode message) {
+    error(detail, message);
+    return null;
+  }
+
+  private void acknowledge(String type, List<String> taskIds, boolean queue) {
+    ObjectNode ack = Json.object();
+    ack.put("type", type);
+    ArrayNode ids = ack.putArray("task_ids");
+    taskIds.forEach(ids::add);
+    ack.put("queue", queue);
+    control(ack);
+  }
+
+  private void error(String detail, ObjectNode request) {
+    ObjectNode out = Json.object();
+    out.put("type", "error");
+    out.put("detail", detail);
+    if (request != null && request.has("op")) out.set("op", request.get("op"));
+    control(out);
+  }
+
+  private void control(ObjectNode message) {
+    if (!isClosed()) outbox.offer(new StreamEvent(0, StreamEvent.Kind.CONTROL, null, Json.encode(message)));
+  }
+}

@@ -1,0 +1,131 @@
+package io.brinjal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brinjal.support.HttpProbe;
+import io.brinjal.support.TestServer;
+import io.brinjal.support.WsProbe;
+import io.brinjal.support.tasks.Gates;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The one-connection protocol on {@code GET /ws}. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WebSocketApiTest {
+  private TestServer server;
+  private HttpProbe http;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    server = TestServer.start(vertx);
+    http = server.http();
+  }
+
+  @Test
+  void subscribingToTheQueueSendsTheQueueThenAddedTasks() {
+    String existing = http.create("noop_task", null);
+    http.awaitTerminal(existing);
+    WsProbe ws = WsProbe.connect(http, "/ws");
+
+    ws.send("{\"op\":\"subscribe\",\"queue\":true}");
+
+    JsonNode first = ws.nextOfType("queue_updated");
+    assertEquals(existing, first.get("tasks").get(0).get("task_id").asText());
+    assertTrue(first.get("seq").asLong() > 0);
+    assertTrue(ws.nextOfType("subscribed").get("queue").asBoolean());
+    String added = http.create("sleep_task", "{\"sleep_time\":0}");
+    JsonNode addedEvent = ws.nextOfType("task_added");
+    assertEquals(added, addedEvent.get("task").get("task_id").asText());
+    assertTrue(addedEvent.get("seq").asLong() > first.get("seq").asLong());
+  }
+
+  @Test
+  void oneConnectionFollowsManyTasksFromTheirCurrentStateToTheEnd() {
+    String gate = Gates.newGate();
+    String a = http.create("gate_task", "{\"gate\":\"" + gate + "\",\"semaphore_name\":\"multiple\"}");
+    String b = http.create("gate_task", "{\"gate\":\"" + gate + "\",\"semaphore_name\":\"multiple\"}");
+    Gates.awaitEntered(gate);
+    WsProbe ws = WsProbe.connect(http, "/ws");
+
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":[\"" + a + "\",\"" + b + "\"]}");
+    JsonNode ack = ws.nextOfType("subscribed");
+    assertEquals(2, ack.get("task_ids").size());
+    Gates.open(gate);
+
+    java.util.Map<String, List<JsonNode>> byTask = new java.util.HashMap<>();
+    int ended = 0;
+    while (ended < 2) {
+      JsonNode f = ws.nextOfType("task_updated");
+      byTask.computeIfAbsent(f.get("task_id").asText(), k -> new java.util.ArrayList<>()).add(f);
+      if (f.get("status").asText().equals("done")) ended++;
+    }
+    for (String id : List.of(a, b)) {
+      List<JsonNode> events = byTask.get(id);
+      assertEquals("running", events.get(0).get("status").asText(), "current state first");
+      assertEquals("done", events.get(events.size() - 1).get("status").asText());
+      long previous = 0;
+      for (JsonNode e : events) {
+        assertTrue(e.get("seq").asLong() > previous, "seq increases");
+        previous = e.get("seq").asLong();
+      }
+    }
+  }
+
+  @Test
+  void afterUnsubscribeNoMoreEventsOfThatTaskArrive() {
+    String gate = Gates.newGate();
+    String watched = http.create("gate_task", "{\"gate\":\"" + gate + "\",\"semaphore_name\":\"multiple\"}");
+    Gates.awaitEntered(gate);
+    WsProbe ws = WsProbe.connect(http, "/ws");
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":[\"" + watched + "\"],\"queue\":true}");
+    ws.nextOfType("subscribed");
+
+    ws.send("{\"op\":\"unsubscribe\",\"task_ids\":[\"" + watched + "\"]}");
+    ws.nextOfType("unsubscribed");
+    Gates.open(gate);
+    // the queue subscription is a witness: once this task_added arrives, the watched
+    // task's terminal event (published earlier) would have arrived too, had we still listened
+    http.awaitTerminal(watched);
+    String marker = http.create("noop_task", null);
+    ws.nextMatching(f -> f.path("type").asText().equals("task_added") && f.get("task").get("task_id").asText().equals(marker));
+
+    assertFalse(ws.drained().stream().anyMatch(f -> watched.equals(f.path("task_id").asText())
+        && f.path("type").asText().equals("task_updated")));
+    assertEquals(1, server.brinjal().streams().subscribers(), "only the queue subscription is left");
+  }
+
+  @Test
+  void badFramesGetAnErrorAndTheConnectionLivesOn() {
+    WsProbe ws = WsProbe.connect(http, "/ws");
+    String[][] cases = {
+        {"not json", "malformed JSON"},
+        {"[1,2]", "JSON object"},
+        {"{\"op\":\"dance\"}", "unknown op"},
+        {"{\"op\":\"subscribe\"}", "task_ids"},
+        {"{\"op\":\"subscribe\",\"task_ids\":\"abc\"}", "array"},
+        {"{\"op\":\"subscribe\",\"task_ids\":[42]}", "task id strings"},
+        {"{\"op\":\"subscribe\",\"queue\":\"yes\"}", "true or false"},
+        {"{\"op\":\"subscribe\",\"queue\":true,\"resume_from\":-3}", "resume_from"},
+        {"{\"op\":\"subscribe\",\"task_ids\":[\"no-such-task\"]}", "not found"}};
+    for (String[] c : cases) {
+      ws.send(c[0]);
+      JsonNode error = ws.nextOfType("error");
+      assertTrue(error.get("detail").asText().contains(c[1]), c[0] + " -> " + error);
+    }
+    String id = http.create("noop_task", null);
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":[\"" + id + "\"]}");
+    List<JsonNode> events = ws.taskUntilTerminal(id);
+    assertEquals("done", events.get(events.size() - 1).get("status").asText());
+    assertFalse(ws.isClosed());
+  }
+}
