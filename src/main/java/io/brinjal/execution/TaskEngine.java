@@ -553,9 +553,12 @@ public final class TaskEngine {
    * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
    */
   private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
+    // the stack before the interrupt: once interrupted, the thread may already have left the code it was stuck in
+    if (reason == TaskRecord.StopReason.TIMEOUT && rec.status() == TaskStatus.RUNNING) {
+      rec.captureTimeoutStack(rec.control().workerStackOnLoop());
+    }
     rec.control().requestCancelOnLoop(); // asking again interrupts once more
     if (rec.status() != TaskStatus.RUNNING) return;
-    if (reason == TaskRecord.StopReason.TIMEOUT) rec.captureTimeoutStack(rec.control().workerStackOnLoop());
     rec.markCancelling(reason);
     publishTaskOnLoop(rec);
     rec.graceTimer = vertx.setTimer(cancelGraceMillis, t -> {
