@@ -73,9 +73,12 @@ public final class HttpProbe {
   public Future<Reply> sendAsync(HttpMethod method, String path, Buffer body, Map<String, String> headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
     headers.forEach(options::putHeader);
+    // nested, so body() is asked for on the event loop as the response arrives: chained from
+    // this (non-Vert.x) thread, the callback can run after the body has already gone by, and
+    // the request then never answers
     return client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())));
+        .compose(req -> (body == null ? req.send() : req.send(body))
+            .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))));
   }
 
   /** The id a successful create returns. */

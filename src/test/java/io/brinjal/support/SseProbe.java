@@ -33,14 +33,14 @@ public final class SseProbe {
         .compose(req -> {
           headers.forEach(req::putHeader);
           probe.connection = req.connection();
-          return req.send();
-        })
-        .map(r -> {
-          // on the client's event loop, before any chunk can be delivered
-          r.handler(probe::onChunk);
-          r.endHandler(v -> probe.ended.tryComplete());
-          r.exceptionHandler(e -> probe.ended.tryComplete());
-          return r;
+          // nested, so the handlers are set on the client's event loop as the response
+          // arrives, before any chunk can be delivered (chained from this thread, they may not be)
+          return req.send().map(r -> {
+            r.handler(probe::onChunk);
+            r.endHandler(v -> probe.ended.tryComplete());
+            r.exceptionHandler(e -> probe.ended.tryComplete());
+            return r;
+          });
         }));
     probe.response = resp;
     if (resp.statusCode() != 200) {
