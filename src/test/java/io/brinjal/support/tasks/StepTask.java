@@ -19,8 +19,10 @@ public class StepTask extends Task {
   protected void run() throws Exception {
     for (int step = 1; step <= steps; step++) {
       Gates.pass(gate + "-" + step);
-      setProgress(step * 100 / steps);
+      // body first: once a client sees a step's progress, no later event repeats that progress
+      // (progress first, the body could follow as a second event with the same progress)
       setBody("step " + step);
+      setProgress(step * 100 / steps);
     }
   }
 }
