@@ -31,8 +31,7 @@ public final class BrinjalVerticle extends VerticleBase {
     Router root = Router.router(vertx);
     String prefix = config.http().prefix();
     root.route(prefix + "/*").subRouter(brinjal.router());
-    root.errorHandler(404, Failures::unmatched);
-    root.errorHandler(405, Failures::unmatched);
+    Failures.install(root);
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout(config.http().idleTimeoutSeconds()) // stalled clients; streams send keep-alives
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);

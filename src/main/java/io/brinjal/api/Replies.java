@@ -10,10 +10,18 @@ public final class Replies {
 
   public static void json(RoutingContext ctx, int status, String json) {
     if (ctx.response().ended()) return;
+    var request = ctx.request();
+    // answered before the body was read (a refusal, a route that takes none): close the
+    // connection afterwards rather than leave the client blocked on a body nobody reads
+    boolean bodyUnread = !request.isEnded();
+    if (bodyUnread) ctx.response().putHeader("Connection", "close");
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(json);
+        .end(json)
+        .onComplete(v -> {
+          if (bodyUnread) request.connection().close();
+        });
   }
 
   public static void json(RoutingContext ctx, int status, ObjectNode body) {

@@ -54,9 +54,7 @@ public final class TaskRoutes {
     r.delete("/:task_id").handler(routes::handleDelete);
     r.post("/:task_route").handler(body).handler(routes::handleCreate);
 
-    r.route().failureHandler(Failures::handle);
-    r.errorHandler(404, Failures::unmatched);
-    r.errorHandler(405, Failures::unmatched);
+    Failures.install(r);
     return r;
   }
 

@@ -25,7 +25,8 @@ public final class TestServer {
   /** {@code configJson} is laid over the embedded defaults; host and port are forced to loopback:0. */
   public static TestServer start(Vertx vertx, String configJson) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
-    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix()));
+    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix(),
+        base.http().idleTimeoutSeconds()));
     BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()));
     HttpProbe.await(vertx.deployVerticle(verticle));
     return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
