@@ -1,5 +1,9 @@
 package io.brinjal.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.recurring.CronSchedule;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,7 +12,7 @@ import java.util.Map;
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
  */
 public record BrinjalConfig(
-    Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming) {
+    Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming, Recurring recurring) {
 
   public record Http(String host, int port, String prefix) {}
 
@@ -26,24 +30,38 @@ public record BrinjalConfig(
   public record Streaming(int keepAliveSeconds, int minEventIntervalMs, int replayEvents,
       int maxConnections, int maxBufferedBytesPerClient, int slowClientTimeoutSeconds) {}
 
+  /**
+   * @param defaultTz the time zone of schedules that name none
+   * @param schedules schedules created at start-up (their task types and parameters are checked then)
+   */
+  public record Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules) {}
+
+  /** One schedule declared in the configuration. */
+  public record ScheduleEntry(String taskType, ObjectNode params, CronSchedule cron, int maxConcurrent,
+      boolean enabled, Integer pauseAfterFailures) {}
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, recurring);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, recurring);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, recurring);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming);
+    return new BrinjalConfig(http, semaphores, retention, streaming, recurring);
+  }
+
+  public BrinjalConfig withRecurring(Recurring recurring) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, recurring);
   }
 }

@@ -101,6 +101,10 @@ public final class TaskRecord {
     return errorType;
   }
 
+  public String errorMessage() {
+    return errorMessage;
+  }
+
   Task task() {
     return task;
   }

@@ -11,6 +11,8 @@ public final class TestTasks {
         .register(GateTask.class)
         .register(FailingTask.class)
         .register(SelfFailingTask.class)
-        .register(FloodTask.class);
+        .register(FloodTask.class)
+        .register(BrokenConstructorTask.class)
+        .register(FreshnessTask.class);
   }
 }
