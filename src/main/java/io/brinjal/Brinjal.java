@@ -2,36 +2,78 @@ package io.brinjal;
 
 import io.brinjal.api.TaskRoutes;
 import io.brinjal.config.BrinjalConfig;
+import io.brinjal.config.ConfigException;
 import io.brinjal.examples.ExampleCPUTask;
 import io.brinjal.examples.ExampleIOTask;
 import io.brinjal.examples.NoopTask;
 import io.brinjal.examples.ProgressTask;
 import io.brinjal.examples.SleepTask;
+import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
+import io.brinjal.recurring.RecurringScheduler;
+import io.brinjal.recurring.ScheduleSpec;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Brinjal as a library: an engine plus its HTTP router, ready to mount in any Vert.x
- * application with {@code parent.route("/api/tasks/*").subRouter(brinjal.router())}.
+ * Brinjal as a library: an engine, its recurring scheduler and its HTTP router, ready to mount in
+ * any Vert.x application with {@code parent.route("/api/tasks/*").subRouter(brinjal.router())}.
  * Create it from the verticle (or event-loop context) that should own the engine's state.
  */
 public final class Brinjal {
   private final TaskEngine engine;
+  private final RecurringScheduler scheduler;
   private final StreamService streams;
   private final Router router;
 
-  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
-    this.engine = TaskEngine.create(vertx, config, registry);
+  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock) {
+    List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
+    this.engine = new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, clock);
+    this.scheduler = new RecurringScheduler(engine, clock);
     this.streams = new StreamService(engine);
-    this.router = TaskRoutes.create(vertx, engine, streams);
+    this.router = TaskRoutes.create(vertx, engine, streams, scheduler);
+    configured.forEach(scheduler::create);
   }
 
+  /**
+   * Throws {@link ConfigException} naming the entry if a configured schedule (see
+   * {@code recurring.schedules}) has an unknown task type or parameters it refuses.
+   */
   public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
-    return new Brinjal(vertx, config, registry);
+    return create(vertx, config, registry, Clock.systemUTC());
+  }
+
+  /** With the clock that timestamps tasks and drives schedules (tests move it). */
+  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock) {
+    return new Brinjal(vertx, config, registry, clock);
+  }
+
+  private static List<ScheduleSpec> configuredSchedules(BrinjalConfig config, TaskRegistry registry) {
+    List<ScheduleSpec> specs = new ArrayList<>();
+    List<BrinjalConfig.ScheduleEntry> entries = config.recurring().schedules();
+    for (int i = 0; i < entries.size(); i++) {
+      BrinjalConfig.ScheduleEntry e = entries.get(i);
+      String key = "recurring.schedules[" + i + "]";
+      TaskType type;
+      try {
+        type = ScheduleSpec.taskType(registry, e.taskType());
+      } catch (NotFoundException ex) {
+        throw new ConfigException(key + ".task_type: " + ex.getMessage());
+      }
+      try {
+        specs.add(ScheduleSpec.define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled()));
+      } catch (RuntimeException ex) { // a refused parameter, or a constructor that throws
+        throw new ConfigException(key + " (" + e.taskType() + "): " + ex.getMessage());
+      }
+    }
+    return specs;
   }
 
   /** The built-in example and benchmark task types; register your own on the result. */
@@ -53,11 +95,15 @@ public final class Brinjal {
     return engine;
   }
 
+  public RecurringScheduler scheduler() {
+    return scheduler;
+  }
+
   public StreamService streams() {
     return streams;
   }
 
   public Future<Void> close() {
-    return engine.close();
+    return scheduler.close().compose(v -> engine.close());
   }
 }

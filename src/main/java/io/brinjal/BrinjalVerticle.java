@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 
 /**
  * The standalone server: one instance owns the engine (its event loop is the engine's loop)
@@ -17,17 +18,24 @@ import io.vertx.ext.web.Router;
 public final class BrinjalVerticle extends VerticleBase {
   private final BrinjalConfig config;
   private final TaskRegistry registry;
+  private final Clock clock;
   private Brinjal brinjal;
   private HttpServer server;
 
   public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry) {
+    this(config, registry, Clock.systemUTC());
+  }
+
+  /** With the clock that timestamps tasks and drives schedules (tests move it). */
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, Clock clock) {
     this.config = config;
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    brinjal = Brinjal.create(vertx, config, registry);
+    brinjal = Brinjal.create(vertx, config, registry, clock);
     Router root = Router.router(vertx);
     String prefix = config.http().prefix();
     root.route(prefix + "/*").subRouter(brinjal.router());

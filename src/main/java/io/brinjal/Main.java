@@ -26,6 +26,10 @@ public final class Main {
     BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks());
     try {
       vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
+    } catch (ConfigException e) { // a configured schedule refused by its task type
+      System.err.println("brinjal: configuration error: " + e.getMessage());
+      vertx.close().await();
+      System.exit(2);
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
       vertx.close().await();

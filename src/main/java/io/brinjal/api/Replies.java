@@ -12,8 +12,9 @@ public final class Replies {
     if (ctx.response().ended()) return;
     var request = ctx.request();
     // answered before the body was read (a refusal, a route that takes none): close the
-    // connection afterwards rather than leave the client blocked on a body nobody reads
-    boolean bodyUnread = !request.isEnded();
+    // connection afterwards rather than leave the client blocked on a body nobody reads.
+    // A 413 is the exception: the body handler keeps reading and dropping what comes.
+    boolean bodyUnread = !request.isEnded() && status != 413;
     if (bodyUnread) ctx.response().putHeader("Connection", "close");
     ctx.response()
         .setStatusCode(status)

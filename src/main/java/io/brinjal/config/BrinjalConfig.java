@@ -1,5 +1,8 @@
 package io.brinjal.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.recurring.CronSchedule;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +19,8 @@ public record BrinjalConfig(
     Execution execution,
     Limits limits,
     Auth auth,
-    Cors cors) {
+    Cors cors,
+    Recurring recurring) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -73,24 +77,42 @@ public record BrinjalConfig(
    */
   public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
 
+  /**
+   * @param defaultTz the time zone of schedules that name none
+   * @param schedules schedules created at start-up (their task types and parameters are checked then)
+   */
+  public record Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules) {}
+
+  /** One schedule declared in the configuration. */
+  public record ScheduleEntry(String taskType, ObjectNode params, CronSchedule cron, int maxConcurrent,
+      boolean enabled, Integer pauseAfterFailures) {}
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
+  }
+
+  public BrinjalConfig withStreaming(Streaming streaming) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
+  }
+
+  public BrinjalConfig withRecurring(Recurring recurring) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring);
   }
 }

@@ -551,9 +551,11 @@ public final class TaskEngine {
    * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
    */
   private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
+    if (reason == TaskRecord.StopReason.TIMEOUT && rec.status() == TaskStatus.RUNNING) {
+      rec.captureTimeoutStack(rec.control().workerStackOnLoop()); // before the interrupt moves it
+    }
     rec.control().requestCancelOnLoop(); // asking again interrupts once more
     if (rec.status() != TaskStatus.RUNNING) return;
-    if (reason == TaskRecord.StopReason.TIMEOUT) rec.captureTimeoutStack(rec.control().workerStackOnLoop());
     rec.markCancelling(reason);
     publishTaskOnLoop(rec);
     rec.graceTimer = vertx.setTimer(cancelGraceMillis, t -> {

@@ -115,6 +115,10 @@ public final class TaskRecord {
     return errorType;
   }
 
+  public String errorMessage() {
+    return errorMessage;
+  }
+
   Task task() {
     return task;
   }

@@ -7,6 +7,7 @@ import io.brinjal.config.ConfigLoader;
 import io.brinjal.support.tasks.TestTasks;
 import io.brinjal.task.TaskRegistry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 
 /** A real Brinjal server on a random loopback port, with the test task types registered. */
 public final class TestServer {
@@ -24,10 +25,15 @@ public final class TestServer {
 
   /** {@code configJson} is laid over the embedded defaults; host and port are forced to loopback:0. */
   public static TestServer start(Vertx vertx, String configJson) {
+    return start(vertx, configJson, Clock.systemUTC());
+  }
+
+  /** With the clock that timestamps tasks and drives schedules. */
+  public static TestServer start(Vertx vertx, String configJson, Clock clock) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
     BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix(),
         base.http().idleTimeoutSeconds()));
-    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()));
+    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock);
     HttpProbe.await(vertx.deployVerticle(verticle));
     return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
   }
