@@ -21,7 +21,8 @@ public final class Failures {
 
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (ctx.response().ended()) return;
+    if (ctx.response().ended() || ctx.response().closed()) return;
+    if (failure instanceof io.vertx.core.http.HttpClosedException) return; // the client left
     if (failure instanceof ApiException e) {
       Replies.detail(ctx, e.status(), e.detail());
     } else if (failure instanceof InvalidParameterException e) {

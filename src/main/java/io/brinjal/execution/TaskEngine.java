@@ -238,6 +238,7 @@ public final class TaskEngine {
   // ---------------------------------------------------------------- execution
 
   private void drainOnLoop(Lane lane) {
+    if (closed) return; // shutting down: the worker pools are closing
     boolean moved = false;
     while (lane.hasFreePermit()) {
       startOnLoop(lane, lane.takeNext());
