@@ -16,6 +16,9 @@ for _ in $(seq 1 100); do
 done
 id=$(curl -fsS -X POST "http://127.0.0.1:$port/api/tasks/noop_task" | sed -E 's/.*"task_id":"([^"]+)".*/\1/')
 curl -fsS -N --max-time 10 "http://127.0.0.1:$port/api/tasks/$id/stream" | grep '"status":"done"' >/dev/null
+# recurring schedules work from the fat jar (cron-utils is shaded in)
+rid=$(curl -fsS -X POST "http://127.0.0.1:$port/api/tasks/recurring/NoopTask?cron_expression=@daily" | sed -E 's/.*"recurring_id":"([^"]+)".*/\1/')
+curl -fsS "http://127.0.0.1:$port/api/tasks/recurring/$rid/preview?n=2" | grep '"next_runs":\["' >/dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
 [ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true
@@ -24,4 +27,4 @@ if BRINJAL_HTTP_PORT=seventy java -jar "$jar" >"$log" 2>&1; then
   echo "a bad port was accepted"; exit 1
 fi
 grep -q "http.port" "$log" || { echo "config error does not name the key:"; cat "$log"; exit 1; }
-echo "smoke: jar serves under the prefix and refuses bad config"
+echo "smoke: jar serves under the prefix, schedules recurring tasks and refuses bad config"

@@ -3,58 +3,104 @@ package io.brinjal;
 import io.brinjal.api.AccessGuard;
 import io.brinjal.api.TaskRoutes;
 import io.brinjal.config.BrinjalConfig;
+import io.brinjal.config.ConfigException;
 import io.brinjal.examples.ExampleCPUTask;
 import io.brinjal.examples.ExampleIOTask;
 import io.brinjal.examples.NoopTask;
 import io.brinjal.examples.ProgressTask;
 import io.brinjal.examples.SleepTask;
+import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.metrics.HealthRoutes;
 import io.brinjal.metrics.MetricsRoutes;
 import io.brinjal.metrics.Readiness;
 import io.brinjal.metrics.TaskLog;
+import io.brinjal.recurring.RecurringScheduler;
+import io.brinjal.recurring.ScheduleSpec;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.streaming.Transport;
 import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Brinjal as a library: an engine plus its HTTP router, ready to mount in any Vert.x
- * application with {@code parent.route("/api/tasks/*").subRouter(brinjal.router())}.
+ * Brinjal as a library: an engine, its recurring scheduler and its HTTP router, ready to mount in
+ * any Vert.x application with {@code parent.route("/api/tasks/*").subRouter(brinjal.router())}.
  * Create it from the verticle (or event-loop context) that should own the engine's state.
  */
 public final class Brinjal {
   private final TaskEngine engine;
+  private final RecurringScheduler scheduler;
   private final StreamService streams;
   private final Router router;
   private final BrinjalMetrics metrics;
   private final Readiness readiness = new Readiness();
 
-  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
-    this.engine = TaskEngine.create(vertx, config, registry);
+  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters) {
+    List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
+    this.engine = new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, clock);
+    this.scheduler = new RecurringScheduler(engine, clock);
     this.streams = new StreamService(engine);
-    this.router = TaskRoutes.create(vertx, engine, streams);
+    this.router = TaskRoutes.create(vertx, engine, streams, scheduler);
     this.metrics = BrinjalMetrics.create(engine, meters);
+    scheduler.addListener(metrics);
     for (Transport t : Transport.values()) {
       metrics.streamSubscribers(t.label(), () -> streams.stats(t).open());
       metrics.streamEventsDropped(t.label(), () -> streams.stats(t).droppedEvents());
     }
     engine.addListener(new TaskLog());
+    configured.forEach(scheduler::create);
   }
 
-  /** With a meter registry of its own (JVM and Brinjal meters; see {@link #metrics()}). */
+  /**
+   * Throws {@link ConfigException} naming the entry if a configured schedule (see
+   * {@code recurring.schedules}) has an unknown task type or parameters it refuses.
+   */
   public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
-    return new Brinjal(vertx, config, registry, BrinjalMetrics.newRegistry());
+    return create(vertx, config, registry, Clock.systemUTC());
   }
 
-  /** With the caller's registry, e.g. the one Vert.x's own HTTP metrics go to. */
-  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
-    return new Brinjal(vertx, config, registry, meters);
+  /** With the clock that timestamps tasks and drives schedules (tests move it). */
+  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock) {
+    return create(vertx, config, registry, clock, BrinjalMetrics.newRegistry());
+  }
+
+  /**
+   * With the caller's meter registry too, e.g. the one Vert.x's own HTTP metrics go to (a new
+   * one otherwise: JVM and Brinjal meters; see {@link #metrics()}).
+   */
+  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock,
+      PrometheusMeterRegistry meters) {
+    return new Brinjal(vertx, config, registry, clock, meters);
+  }
+
+  private static List<ScheduleSpec> configuredSchedules(BrinjalConfig config, TaskRegistry registry) {
+    List<ScheduleSpec> specs = new ArrayList<>();
+    List<BrinjalConfig.ScheduleEntry> entries = config.recurring().schedules();
+    for (int i = 0; i < entries.size(); i++) {
+      BrinjalConfig.ScheduleEntry e = entries.get(i);
+      String key = "recurring.schedules[" + i + "]";
+      TaskType type;
+      try {
+        type = ScheduleSpec.taskType(registry, e.taskType());
+      } catch (NotFoundException ex) {
+        throw new ConfigException(key + ".task_type: " + ex.getMessage());
+      }
+      try {
+        specs.add(ScheduleSpec.define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled()));
+      } catch (RuntimeException ex) { // a refused parameter, or a constructor that throws
+        throw new ConfigException(key + " (" + e.taskType() + "): " + ex.getMessage());
+      }
+    }
+    return specs;
   }
 
   /** The built-in example and benchmark task types; register your own on the result. */
@@ -74,6 +120,10 @@ public final class Brinjal {
 
   public TaskEngine engine() {
     return engine;
+  }
+
+  public RecurringScheduler scheduler() {
+    return scheduler;
   }
 
   public StreamService streams() {
@@ -102,17 +152,17 @@ public final class Brinjal {
   }
 
   /**
-   * The graceful stop a SIGTERM starts: not ready any more, new tasks refused with 503,
-   * running tasks get {@code grace}, then are interrupted and end cancelled. Completes when no
-   * task runs; then {@link #close()}.
+   * The graceful stop a SIGTERM starts: not ready any more, new tasks refused with 503, no
+   * more recurring firings, running tasks get {@code grace}, then are interrupted and end
+   * cancelled. Completes when no task runs; then {@link #close()}.
    */
   public Future<Void> shutdown(Duration grace) {
     readiness.markStopping();
-    return engine.shutdown(grace);
+    return scheduler.close().compose(v -> engine.shutdown(grace));
   }
 
   public Future<Void> close() {
     readiness.markStopping();
-    return engine.close().onComplete(v -> metrics.close());
+    return scheduler.close().compose(v -> engine.close()).onComplete(v -> metrics.close());
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -21,31 +22,39 @@ import java.time.Duration;
 public final class BrinjalVerticle extends VerticleBase {
   private final BrinjalConfig config;
   private final TaskRegistry registry;
+  private final Clock clock;
   private final PrometheusMeterRegistry meters;
   private Brinjal brinjal;
   private HttpServer server;
 
-  /** With a meter registry of its own: JVM and Brinjal meters, no Vert.x HTTP meters. */
   public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry) {
-    this(config, registry, BrinjalMetrics.newRegistry());
+    this(config, registry, Clock.systemUTC());
   }
 
-  /** {@code meters} may also be the registry Vert.x reports its own metrics to (see Main). */
-  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, PrometheusMeterRegistry meters) {
+  /** With the clock that timestamps tasks and drives schedules (tests move it). */
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, Clock clock) {
+    this(config, registry, clock, BrinjalMetrics.newRegistry());
+  }
+
+  /**
+   * With a meter registry: the one Vert.x reports its own metrics to (see Main), or a new one
+   * (JVM and Brinjal meters, no Vert.x HTTP meters).
+   */
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters) {
     this.config = config;
     this.registry = registry;
+    this.clock = clock;
     this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
-    brinjal = Brinjal.create(vertx, config, registry, meters);
+    brinjal = Brinjal.create(vertx, config, registry, clock, meters);
     Router root = Router.router(vertx);
     brinjal.mountOperations(root); // before the API: with an empty prefix it would match too
     String prefix = config.http().prefix();
     root.route(prefix + "/*").subRouter(brinjal.router());
-    root.errorHandler(404, Failures::unmatched);
-    root.errorHandler(405, Failures::unmatched);
+    Failures.install(root);
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout(config.http().idleTimeoutSeconds()) // stalled clients; streams send keep-alives
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,9 +36,13 @@ public final class Main {
     LogFormat.apply(config.logging().format());
     PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
     Vertx vertx = vertxReportingTo(meters);
-    BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), meters);
+    BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), Clock.systemUTC(), meters);
     try {
       vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
+    } catch (ConfigException e) { // a configured schedule refused by its task type
+      System.err.println("brinjal: configuration error: " + e.getMessage());
+      vertx.close().await();
+      System.exit(2);
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
       vertx.close().await();

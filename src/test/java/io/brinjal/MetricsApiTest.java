@@ -153,20 +153,16 @@ class MetricsApiTest {
   }
 
   @Test
-  void recurringSchedulesGetSeriesFromTheirCreationToTheirRemoval(Vertx vertx) {
-    TestServer server = TestServer.start(vertx);
-    BrinjalMetrics metrics = server.brinjal().metrics();
+  void aRecurringScheduleHasRunSeriesFromItsCreationToItsDeletion(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    String id = http.postJson("/recurring/NoopTask?cron_expression=@daily", "{}").json().get("recurring_id").asText();
 
-    metrics.recurringScheduled("nightly");
-    metrics.recurringRun("nightly", "submitted");
-    metrics.recurringRun("nightly", "skipped");
-    metrics.recurringRun("nightly", "skipped");
-    Scrape scrape = Scrape.of(server.http());
-    assertEquals(1, scrape.value("brinjal_recurring_runs_total", "recurring_id", "nightly", "result", "submitted"));
-    assertEquals(2, scrape.value("brinjal_recurring_runs_total", "recurring_id", "nightly", "result", "skipped"));
-
-    metrics.recurringRemoved("nightly");
-    assertFalse(Scrape.of(server.http()).has("brinjal_recurring_runs_total"));
+    Scrape created = Scrape.of(http);
+    for (String result : List.of("submitted", "skipped", "failed")) {
+      assertEquals(0, created.value("brinjal_recurring_runs_total", "recurring_id", id, "result", result));
+    }
+    assertEquals(200, http.delete("/recurring/" + id).status());
+    assertFalse(Scrape.of(http).has("brinjal_recurring_runs_total"));
   }
 
   @Test

@@ -21,7 +21,8 @@ public final class Failures {
 
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (ctx.response().ended()) return;
+    if (ctx.response().ended() || ctx.response().closed()) return;
+    if (failure instanceof io.vertx.core.http.HttpClosedException) return; // the client left
     if (failure instanceof ApiException e) {
       Replies.detail(ctx, e.status(), e.detail());
     } else if (failure instanceof InvalidParameterException e) {
@@ -39,8 +40,13 @@ public final class Failures {
     } else if (failure instanceof IllegalStateException e && "the engine is closed".equals(e.getMessage())) {
       ctx.response().putHeader("Retry-After", "5");
       Replies.detail(ctx, 503, "the server is shutting down");
-    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      Replies.detail(ctx, ctx.statusCode(), clientErrorDetail(ctx));
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      Replies.detail(ctx, ctx.statusCode(), clientErrorDetail(ctx.statusCode(), ctx));
+    } else if (failure instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() < 500) {
+      Replies.detail(ctx, e.getStatusCode(), clientErrorDetail(e.getStatusCode(), ctx));
+    } else if (failure instanceof IllegalArgumentException) {
+      // Vert.x Web's own parsing of a malformed path or query string
+      Replies.detail(ctx, 400, clientErrorDetail(400, ctx));
     } else {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       Replies.detail(ctx, 500, "internal server error");
@@ -48,19 +54,31 @@ public final class Failures {
   }
 
   /** Vert.x Web's own 4xx (routing, body limits) carry no message: give them one. */
-  static String clientErrorDetail(RoutingContext ctx) {
-    return switch (ctx.statusCode()) {
-      case 400 -> "bad request";
-      case 404 -> "no route for " + ctx.request().method() + " " + ctx.request().path();
-      case 405 -> "method " + ctx.request().method() + " is not allowed on " + ctx.request().path();
+  static String clientErrorDetail(int status, RoutingContext ctx) {
+    return switch (status) {
+      case 400 -> "bad request: malformed path, query string or headers";
+      case 404 -> "no route for " + ctx.request().method() + " " + printable(ctx.request().path());
+      case 405 -> "method " + ctx.request().method() + " is not allowed on " + printable(ctx.request().path());
       case 413 -> "request body is too large (limits.max_body_bytes)";
       case 415 -> "unsupported content type";
       default -> "request refused";
     };
   }
 
-  /** For routers' errorHandler(404/405): unmatched routes get the same JSON shape. */
-  public static void unmatched(RoutingContext ctx) {
-    Replies.detail(ctx, ctx.statusCode(), clientErrorDetail(ctx));
+  /** A path as it may appear in a detail: bounded, without control characters. */
+  private static String printable(String path) {
+    if (path == null) return "";
+    String clean = path.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
+  }
+
+  /** Gives a router the JSON error answers, for failures that never reach a route. */
+  public static void install(io.vertx.ext.web.Router router) {
+    router.route().failureHandler(Failures::handle);
+    // the status is passed along: for failures with an exception, ctx.statusCode() is -1 here
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      router.errorHandler(status, ctx -> Replies.detail(ctx, status, clientErrorDetail(status, ctx)));
+    }
+    router.errorHandler(500, Failures::handle);
   }
 }

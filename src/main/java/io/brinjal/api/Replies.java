@@ -10,10 +10,21 @@ public final class Replies {
 
   public static void json(RoutingContext ctx, int status, String json) {
     if (ctx.response().ended()) return;
+    var request = ctx.request();
+    // answered before the body was read (a refusal, a route that takes none): close the
+    // connection afterwards rather than leave the client blocked on a body nobody reads.
+    // A 413 is the exception: the body handler keeps reading and dropping what comes.
+    String length = request.getHeader("Content-Length");
+    boolean hasBody = (length != null && !length.trim().equals("0")) || request.getHeader("Transfer-Encoding") != null;
+    boolean bodyUnread = hasBody && !request.isEnded() && status != 413;
+    if (bodyUnread) ctx.response().putHeader("Connection", "close");
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(json);
+        .end(json)
+        .onComplete(v -> {
+          if (bodyUnread) request.connection().close();
+        });
   }
 
   public static void json(RoutingContext ctx, int status, ObjectNode body) {

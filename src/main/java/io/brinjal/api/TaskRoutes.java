@@ -3,6 +3,7 @@ package io.brinjal.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
+import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
 import io.vertx.core.Vertx;
@@ -31,7 +32,7 @@ public final class TaskRoutes {
     this.streams = streams;
   }
 
-  public static Router create(Vertx vertx, TaskEngine engine, StreamService streams) {
+  public static Router create(Vertx vertx, TaskEngine engine, StreamService streams, RecurringScheduler scheduler) {
     TaskRoutes routes = new TaskRoutes(engine, streams);
     Router r = Router.router(vertx);
     var config = engine.config();
@@ -47,6 +48,7 @@ public final class TaskRoutes {
     r.get("/ws").handler(streams::handleWebSocket);
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
+    RecurringRoutes.mount(r, body, scheduler);
 
     r.get("/:task_id/stream").handler(streams::handleTaskStream);
     r.post("/:task_id/cancel").handler(routes::handleCancel);
@@ -54,9 +56,7 @@ public final class TaskRoutes {
     r.delete("/:task_id").handler(routes::handleDelete);
     r.post("/:task_route").handler(body).handler(routes::handleCreate);
 
-    r.route().failureHandler(Failures::handle);
-    r.errorHandler(404, Failures::unmatched);
-    r.errorHandler(405, Failures::unmatched);
+    Failures.install(r);
     return r;
   }
 

@@ -1,5 +1,8 @@
 package io.brinjal.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.recurring.CronSchedule;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +21,7 @@ public record BrinjalConfig(
     Limits limits,
     Auth auth,
     Cors cors,
+    Recurring recurring,
     Logging logging,
     Shutdown shutdown) {
 
@@ -76,6 +80,16 @@ public record BrinjalConfig(
    */
   public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
 
+  /**
+   * @param defaultTz the time zone of schedules that name none
+   * @param schedules schedules created at start-up (their task types and parameters are checked then)
+   */
+  public record Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules) {}
+
+  /** One schedule declared in the configuration. */
+  public record ScheduleEntry(String taskType, ObjectNode params, CronSchedule cron, int maxConcurrent,
+      boolean enabled, Integer pauseAfterFailures) {}
+
   /** @param format {@code text} (one readable line per event) or {@code json} (one object per line) */
   public record Logging(String format) {
     public static final Set<String> FORMATS = Set.of("text", "json");
@@ -90,22 +104,30 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+  }
+
+  public BrinjalConfig withStreaming(Streaming streaming) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+  }
+
+  public BrinjalConfig withRecurring(Recurring recurring) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
   }
 }

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.json.Json;
+import io.brinjal.recurring.CronSchedule;
+import io.brinjal.recurring.ScheduleSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +42,7 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_LIMITS_MAX_QUEUED", "limits.max_queued"),
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
+          Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
           Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"));
 
@@ -136,7 +142,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "logging", "shutdown"));
+        "recurring", "logging", "shutdown"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds"));
     String host = text(http, "http.host");
@@ -207,6 +213,7 @@ public final class ConfigLoader {
             integer(limits, "limits.max_body_bytes", 1024, 1 << 30)),
         new BrinjalConfig.Auth(token(auth, "auth.token"), token(auth, "auth.metrics_token")),
         parseCors(cors),
+        recurring(section(tree, "recurring")),
         new BrinjalConfig.Logging(logFormat),
         new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)));
   }
@@ -236,6 +243,57 @@ public final class ConfigLoader {
       throw new ConfigException("cors.allow_credentials: cannot be true while allowed_origins contains \"*\"; list the origins");
     }
     return new BrinjalConfig.Cors(java.util.List.copyOf(list), credentials.booleanValue());
+  }
+
+
+  private static BrinjalConfig.Recurring recurring(ObjectNode recurring) {
+    onlyKeys(recurring, "recurring.", Set.of("default_tz", "schedules"));
+    ZoneId defaultTz = zone(recurring, "recurring.default_tz");
+    JsonNode list = recurring.get("schedules");
+    if (list == null || !list.isArray()) throw new ConfigException("recurring.schedules: must be a list");
+    List<BrinjalConfig.ScheduleEntry> schedules = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) schedules.add(scheduleEntry(list.get(i), "recurring.schedules[" + i + "]", defaultTz));
+    return new BrinjalConfig.Recurring(defaultTz, List.copyOf(schedules));
+  }
+
+  /** Shape, cron and zone are checked here; the task type and its parameters at start-up. */
+  private static BrinjalConfig.ScheduleEntry scheduleEntry(JsonNode node, String key, ZoneId defaultTz) {
+    if (!(node instanceof ObjectNode entry)) throw new ConfigException(key + ": must be an object");
+    onlyKeys(entry, key + ".", Set.of("task_type", "params", "cron_expression", "tz", "max_concurrent",
+        "enabled", "pause_after_failures"));
+    String taskType = text(entry, key + ".task_type");
+    JsonNode params = entry.get("params");
+    if (params != null && !params.isObject()) throw new ConfigException(key + ".params: must be an object");
+    ZoneId tz = entry.hasNonNull("tz") ? zone(entry, key + ".tz") : defaultTz;
+    String expression = text(entry, key + ".cron_expression");
+    CronSchedule cron;
+    try {
+      cron = CronSchedule.parse(expression, tz);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ".cron_expression: '" + expression + "' " + e.getMessage());
+    }
+    int maxConcurrent = entry.has("max_concurrent")
+        ? integer(entry, key + ".max_concurrent", 1, ScheduleSpec.MAX_CONCURRENT_LIMIT) : 1;
+    boolean enabled = !entry.has("enabled") || bool(entry, key + ".enabled");
+    Integer pause = entry.hasNonNull("pause_after_failures")
+        ? integer(entry, key + ".pause_after_failures", 1, Integer.MAX_VALUE) : null;
+    return new BrinjalConfig.ScheduleEntry(taskType, params == null ? Json.object() : (ObjectNode) params,
+        cron, maxConcurrent, enabled, pause);
+  }
+
+  private static ZoneId zone(ObjectNode node, String key) {
+    String tz = text(node, key);
+    try {
+      return CronSchedule.zone(tz);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": '" + tz + "' " + e.getMessage());
+    }
+  }
+
+  private static boolean bool(ObjectNode node, String key) {
+    JsonNode v = node.get(leaf(key));
+    if (v == null || !v.isBoolean()) throw new ConfigException(key + ": must be true or false, got " + v);
+    return v.booleanValue();
   }
 
   private static ObjectNode section(ObjectNode tree, String key) {

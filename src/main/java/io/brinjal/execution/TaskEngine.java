@@ -239,6 +239,7 @@ public final class TaskEngine {
   // ---------------------------------------------------------------- execution
 
   private void drainOnLoop(Lane lane) {
+    if (closed) return; // shutting down: the worker pools are closing
     boolean moved = false;
     while (lane.hasFreePermit()) {
       startOnLoop(lane, lane.takeNext());
@@ -553,9 +554,8 @@ public final class TaskEngine {
    * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
    */
   private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
-    // the stack before the interrupt: once interrupted, the thread may already have left the code it was stuck in
     if (reason == TaskRecord.StopReason.TIMEOUT && rec.status() == TaskStatus.RUNNING) {
-      rec.captureTimeoutStack(rec.control().workerStackOnLoop());
+      rec.captureTimeoutStack(rec.control().workerStackOnLoop()); // before the interrupt moves it
     }
     rec.control().requestCancelOnLoop(); // asking again interrupts once more
     if (rec.status() != TaskStatus.RUNNING) return;

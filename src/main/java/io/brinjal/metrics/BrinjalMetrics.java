@@ -4,6 +4,7 @@ import io.brinjal.execution.SemaphoreState;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
 import io.brinjal.execution.TaskRecord;
+import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -43,9 +43,7 @@ import java.util.function.LongSupplier;
  * bookkeeping into a listener that could drift from it; the price is that a scraper which
  * bypasses {@link #scrape()} sees those gauges as of the last scrape.
  */
-public final class BrinjalMetrics implements TaskListener {
-  /** Results a recurring schedule's run may have; {@code skipped}: the previous run was still going. */
-  public static final List<String> RECURRING_RESULTS = List.of("submitted", "skipped");
+public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Listener {
 
   /** Histogram buckets from a millisecond to a day: task times span that whole range. */
   private static final Duration[] TIME_BUCKETS = {
@@ -73,8 +71,8 @@ public final class BrinjalMetrics implements TaskListener {
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
 
-  // fed from any thread by the recurring feature
-  private final Map<List<String>, Counter> recurringRuns = new ConcurrentHashMap<>();
+  // fed by the recurring scheduler's callbacks, on the engine's loop
+  private final Map<List<String>, Counter> recurringRuns = new HashMap<>();
 
   private BrinjalMetrics(TaskEngine engine, PrometheusMeterRegistry registry) {
     this.engine = engine;
@@ -153,31 +151,33 @@ public final class BrinjalMetrics implements TaskListener {
         .tag("transport", transport).register(registry);
   }
 
-  // ---------------------------------------------------------------- seams for recurring schedules
+  // ---------------------------------------------------------------- recurring schedules (engine loop)
 
   /** A schedule was created: its series start at zero. */
-  public void recurringScheduled(String recurringId) {
-    for (String result : RECURRING_RESULTS) recurringCounter(recurringId, result);
+  @Override
+  public void onScheduleCreated(String recurringId) {
+    for (RecurringScheduler.RunResult result : RecurringScheduler.RunResult.values()) recurringCounter(recurringId, result);
   }
 
-  /** A schedule fired: {@code submitted} a task, or {@code skipped} it. Any thread. */
-  public void recurringRun(String recurringId, String result) {
-    if (!RECURRING_RESULTS.contains(result)) throw new IllegalArgumentException("unknown result " + result);
+  /** A schedule fired: it queued an instance, or skipped the run, or could not build the task. */
+  @Override
+  public void onScheduleFired(String recurringId, RecurringScheduler.RunResult result) {
     recurringCounter(recurringId, result).increment();
   }
 
   /** A schedule was deleted: its series go, so the label set stays as small as the schedule list. */
-  public void recurringRemoved(String recurringId) {
-    for (String result : RECURRING_RESULTS) {
-      Counter c = recurringRuns.remove(List.of(recurringId, result));
+  @Override
+  public void onScheduleDeleted(String recurringId) {
+    for (RecurringScheduler.RunResult result : RecurringScheduler.RunResult.values()) {
+      Counter c = recurringRuns.remove(List.of(recurringId, result.label()));
       if (c != null) registry.remove(c);
     }
   }
 
-  private Counter recurringCounter(String recurringId, String result) {
-    return recurringRuns.computeIfAbsent(List.of(recurringId, result), k -> Counter.builder("brinjal.recurring.runs")
-        .description("Runs of recurring schedules, by result")
-        .tags("recurring_id", recurringId, "result", result).register(registry));
+  private Counter recurringCounter(String recurringId, RecurringScheduler.RunResult result) {
+    return recurringRuns.computeIfAbsent(List.of(recurringId, result.label()), k -> Counter.builder("brinjal.recurring.runs")
+        .description("Firings of recurring schedules, by result (submitted, skipped, failed)")
+        .tags("recurring_id", recurringId, "result", result.label()).register(registry));
   }
 
   // ---------------------------------------------------------------- task lifecycle (engine loop)

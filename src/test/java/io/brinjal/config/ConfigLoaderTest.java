@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brinjal.recurring.CronSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,61 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CONFIG", missing.toString()))).contains("does not exist"));
     Path broken = file("[1]");
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CONFIG", broken.toString()))).contains("JSON object"));
+  }
+
+  @Test
+  void recurringSchedulesDefaultToNoneInUtc() {
+    BrinjalConfig c = BrinjalConfig.defaults();
+    assertEquals(ZoneId.of("UTC"), c.recurring().defaultTz());
+    assertEquals(List.of(), c.recurring().schedules());
+    assertEquals(ZoneId.of("Asia/Tokyo"),
+        ConfigLoader.load(Map.of("BRINJAL_RECURRING_DEFAULT_TZ", "Asia/Tokyo")).recurring().defaultTz());
+  }
+
+  @Test
+  void aDeclaredScheduleTakesDefaultsForWhatItOmits() {
+    BrinjalConfig c = ConfigLoader.fromJson("""
+        {"recurring": {"default_tz": "Europe/Berlin", "schedules": [
+          {"task_type": "ExampleCPUTask", "cron_expression": "0 2 * * *"},
+          {"task_type": "NoopTask", "params": {"a": 1}, "cron_expression": "@hourly", "tz": "UTC",
+           "max_concurrent": 4, "enabled": false, "pause_after_failures": 3}]}}""");
+    BrinjalConfig.ScheduleEntry first = c.recurring().schedules().get(0);
+    assertEquals("ExampleCPUTask", first.taskType());
+    assertEquals(CronSchedule.parse("0 2 * * *", ZoneId.of("Europe/Berlin")), first.cron());
+    assertEquals(0, first.params().size());
+    assertEquals(1, first.maxConcurrent());
+    assertTrue(first.enabled());
+    assertEquals(null, first.pauseAfterFailures());
+    BrinjalConfig.ScheduleEntry second = c.recurring().schedules().get(1);
+    assertEquals(ZoneId.of("UTC"), second.cron().zone());
+    assertEquals(1, second.params().get("a").asInt());
+    assertEquals(4, second.maxConcurrent());
+    assertEquals(false, second.enabled());
+    assertEquals(3, second.pauseAfterFailures());
+  }
+
+  @Test
+  void badScheduleEntriesFailNamingTheEntryAndKey() {
+    String ok = "\"task_type\": \"NoopTask\", \"cron_expression\": \"@daily\"";
+    java.util.function.Function<String, String> entry =
+        extra -> errorOf(() -> ConfigLoader.fromJson("{\"recurring\": {\"schedules\": [{" + ok + "}, {" + extra + "}]}}"));
+    assertTrue(entry.apply("\"task_type\": \"NoopTask\", \"cron_expression\": \"61 * * * *\"")
+        .startsWith("recurring.schedules[1].cron_expression: '61 * * * *' is not a valid"));
+    assertTrue(entry.apply("\"task_type\": \"NoopTask\"").startsWith("recurring.schedules[1].cron_expression"));
+    assertTrue(entry.apply("\"cron_expression\": \"@daily\"").startsWith("recurring.schedules[1].task_type"));
+    assertTrue(entry.apply(ok + ", \"tz\": \"Nowhere/City\"").startsWith("recurring.schedules[1].tz"));
+    assertTrue(entry.apply(ok + ", \"max_concurrent\": 0").startsWith("recurring.schedules[1].max_concurrent"));
+    assertTrue(entry.apply(ok + ", \"enabled\": \"yes\"").startsWith("recurring.schedules[1].enabled"));
+    assertTrue(entry.apply(ok + ", \"pause_after_failures\": 0").startsWith("recurring.schedules[1].pause_after_failures"));
+    assertTrue(entry.apply(ok + ", \"params\": [1]").startsWith("recurring.schedules[1].params"));
+    assertTrue(entry.apply(ok + ", \"cron\": \"@daily\"").startsWith("recurring.schedules[1].cron: unknown key"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"recurring\": {\"schedules\": [5]}}"))
+        .startsWith("recurring.schedules[0]: must be an object"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"recurring\": {\"schedules\": {}}}"))
+        .startsWith("recurring.schedules: must be a list"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"recurring\": {\"default_tz\": \"CEST\"}}"))
+        .startsWith("recurring.default_tz"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_RECURRING_DEFAULT_TZ", "Moon/Base")))
+        .startsWith("recurring.default_tz"));
   }
 }

@@ -9,6 +9,7 @@ import io.brinjal.support.tasks.TestTasks;
 import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 
 /** A real Brinjal server on a random loopback port, with the test task types registered. */
 public final class TestServer {
@@ -26,14 +27,24 @@ public final class TestServer {
 
   /** {@code configJson} is laid over the embedded defaults; host and port are forced to loopback:0. */
   public static TestServer start(Vertx vertx, String configJson) {
-    return start(vertx, configJson, BrinjalMetrics.newRegistry());
+    return start(vertx, configJson, Clock.systemUTC());
+  }
+
+  /** With the clock that timestamps tasks and drives schedules. */
+  public static TestServer start(Vertx vertx, String configJson, Clock clock) {
+    return start(vertx, configJson, clock, BrinjalMetrics.newRegistry());
   }
 
   /** With the meter registry the caller's Vert.x reports to, to see Vert.x's own metrics. */
   public static TestServer start(Vertx vertx, String configJson, PrometheusMeterRegistry meters) {
+    return start(vertx, configJson, Clock.systemUTC(), meters);
+  }
+
+  private static TestServer start(Vertx vertx, String configJson, Clock clock, PrometheusMeterRegistry meters) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
-    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix()));
-    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), meters);
+    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix(),
+        base.http().idleTimeoutSeconds()));
+    BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock, meters);
     HttpProbe.await(vertx.deployVerticle(verticle));
     return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
   }

@@ -16,6 +16,8 @@ public final class TestTasks {
         .register(ChattyTask.class)
         .register(TimeLimitedTask.class)
         .register(StubbornTask.class)
-        .register(CrashingTask.class);
+        .register(CrashingTask.class)
+        .register(BrokenConstructorTask.class)
+        .register(FreshnessTask.class);
   }
 }

@@ -1,0 +1,363 @@
+package io.brinjal.recurring;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.execution.NotFoundException;
+import io.brinjal.execution.TaskEngine;
+import io.brinjal.execution.TaskListener;
+import io.brinjal.execution.TaskRecord;
+import io.brinjal.json.Json;
+import io.brinjal.task.Task;
+import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks on cron schedules. Event-loop confined: every schedule lives on the engine's event
+ * loop, so firing, statistics and the HTTP views need no locks. Public methods hop to that loop
+ * and answer with a {@link Future}; methods ending in {@code OnLoop} must already be on it.
+ *
+ * <p>One Vert.x timer is armed for the earliest {@code next_run} (no polling). When it fires,
+ * each due schedule queues one instance (a fresh task bound from its parameters, with
+ * {@code parent_id} = the schedule's id) unless {@code max_concurrent} instances are still
+ * queued or running, in which case the firing is skipped and counted. Either way the next run is
+ * computed from now, so a late wake-up (a paused server, a busy loop) fires once, never a burst.
+ * Instance ends reach the statistics through a {@link TaskListener}.
+ */
+public final class RecurringScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(RecurringScheduler.class);
+  /**
+   * The longest the timer sleeps: a wall-clock step (NTP, suspend) moves due times, while timers
+   * count monotonic time, so a far-off run is re-checked at least this often.
+   */
+  static final Duration MAX_NAP = Duration.ofMinutes(1);
+  public static final int MAX_PREVIEW = 100;
+
+  private final TaskEngine engine;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final List<Listener> listeners = new ArrayList<>();
+
+  /** What a firing did: queued an instance, skipped (max_concurrent reached), or could not build it. */
+  public enum RunResult {
+    SUBMITTED, SKIPPED, FAILED;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Observes schedules (metrics). Called on the engine's loop, synchronously: keep it quick. */
+  public interface Listener {
+    default void onScheduleCreated(String recurringId) {}
+
+    default void onScheduleFired(String recurringId, RunResult result) {}
+
+    default void onScheduleDeleted(String recurringId) {}
+  }
+
+  // ---- event-loop confined state ----
+  private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+  private final Map<String, Schedule> byInstance = new HashMap<>();
+  private Schedule firing; // set while this scheduler submits an instance
+  private long timer = -1;
+  private Instant armedFor;
+  private boolean closed;
+
+  /** Create it before tasks flow: it registers a listener on the engine. */
+  public RecurringScheduler(TaskEngine engine, Clock clock) {
+    this.engine = engine;
+    this.vertx = engine.vertx();
+    this.clock = clock;
+    engine.addListener(new TaskListener() {
+      @Override
+      public void onSubmitted(TaskRecord task) {
+        instanceQueuedOnLoop(task);
+      }
+
+      @Override
+      public void onFinished(TaskRecord task) {
+        instanceEndedOnLoop(task);
+      }
+    });
+  }
+
+  /** Adds an observer; call before schedules are created (it is read on the loop without locks). */
+  public RecurringScheduler addListener(Listener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /** Stores a schedule; its first run is the next match after now, never now. Answers its JSON. */
+  public Future<ObjectNode> create(ScheduleSpec spec) {
+    return engine.onLoop(() -> createOnLoop(spec).toJson());
+  }
+
+  Schedule createOnLoop(ScheduleSpec spec) {
+    if (closed) throw new IllegalStateException("the engine is closed");
+    Schedule s = new Schedule(UUID.randomUUID().toString(), spec, now());
+    schedules.put(s.id, s);
+    listeners.forEach(l -> l.onScheduleCreated(s.id));
+    if (spec.enabled()) enableOnLoop(s);
+    else s.disabledReason = "created disabled";
+    LOG.info("recurring {} created: {} {} max_concurrent={} next_run={}", s.id, spec.type().name(), spec.cron(),
+        spec.maxConcurrent(), s.nextRun);
+    armOnLoop();
+    return s;
+  }
+
+  /** Every schedule, oldest first, as a JSON array. */
+  public Future<String> listJson() {
+    return engine.onLoop(() -> {
+      ArrayNode out = Json.NODES.arrayNode(schedules.size());
+      schedules.values().forEach(s -> out.add(s.toJson()));
+      return Json.encode(out);
+    });
+  }
+
+  public Future<String> json(String id) {
+    return engine.onLoop(() -> Json.encode(findOnLoop(id).toJson()));
+  }
+
+  /** Enables a schedule (next run recomputed from now); false if it already was enabled. */
+  public Future<Boolean> enable(String id) {
+    return engine.onLoop(() -> {
+      Schedule s = findOnLoop(id);
+      if (s.enabled) return false;
+      enableOnLoop(s);
+      LOG.info("recurring {} enabled, next_run={}", id, s.nextRun);
+      armOnLoop();
+      return true;
+    });
+  }
+
+  /** Disables a schedule; instances already queued or running go on. False if it already was. */
+  public Future<Boolean> disable(String id) {
+    return engine.onLoop(() -> {
+      Schedule s = findOnLoop(id);
+      if (!s.enabled) return false;
+      disableOnLoop(s, "disabled by request");
+      LOG.info("recurring {} disabled", id);
+      armOnLoop();
+      return true;
+    });
+  }
+
+  /** Removes a schedule; its instances already queued or running go on as ordinary tasks. */
+  public Future<Void> delete(String id) {
+    return engine.onLoop(() -> {
+      Schedule s = findOnLoop(id);
+      schedules.remove(id);
+      s.active.forEach(byInstance::remove);
+      listeners.forEach(l -> l.onScheduleDeleted(id));
+      LOG.info("recurring {} deleted", id);
+      armOnLoop();
+      return null;
+    });
+  }
+
+  /** The next {@code n} firings from now (also for a disabled schedule: what it would do). */
+  public Future<ObjectNode> preview(String id, int n) {
+    return engine.onLoop(() -> {
+      ObjectNode out = Json.object();
+      out.put("recurring_id", id);
+      return out.setAll(previewJson(findOnLoop(id).spec.cron(), now(), n));
+    });
+  }
+
+  /** {@code {"cron_expression", "tz", "next_runs": [...]}}: the next {@code n} firings after {@code from}. */
+  public static ObjectNode previewJson(CronSchedule cron, Instant from, int n) {
+    ObjectNode out = Json.object();
+    out.put("cron_expression", cron.expression());
+    out.put("tz", cron.zone().getId());
+    ArrayNode next = out.putArray("next_runs");
+    cron.next(from, n).forEach(t -> next.add(Json.timestamp(t)));
+    return out;
+  }
+
+  public TaskRegistry registry() {
+    return engine.registry();
+  }
+
+  /** The zone of schedules that name none ({@code recurring.default_tz}). */
+  public ZoneId defaultZone() {
+    return engine.config().recurring().defaultTz();
+  }
+
+  /** The scheduler's clock, for previews of expressions not registered yet. */
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** Stops firing. Instances already queued are the engine's to close. */
+  public Future<Void> close() {
+    return engine.onLoop(() -> {
+      closed = true;
+      cancelTimerOnLoop();
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- firing
+
+  /** The timer's handler: fires every due schedule once, then re-arms. */
+  void wakeOnLoop() {
+    timer = -1;
+    armedFor = null;
+    if (closed) return;
+    Instant now = now();
+    List<Schedule> due = new ArrayList<>();
+    for (Schedule s : schedules.values()) {
+      if (s.enabled && s.nextRun != null && !s.nextRun.isAfter(now)) due.add(s);
+    }
+    due.sort(Comparator.comparing((Schedule s) -> s.nextRun));
+    try {
+      for (Schedule s : due) {
+        try {
+          fireOnLoop(s, now);
+        } catch (RuntimeException e) { // a bug must cost one firing, not the scheduler
+          LOG.error("recurring {} failed to fire", s.id, e);
+        }
+        // from now, not from the missed match: however late the wake-up, one firing catches up
+        if (s.enabled) s.nextRun = s.spec.cron().nextAfter(now).orElse(null);
+      }
+    } finally {
+      armOnLoop();
+    }
+  }
+
+  private void fireOnLoop(Schedule s, Instant now) {
+    if (s.active.size() >= s.spec.maxConcurrent()) {
+      s.skippedRuns++;
+      LOG.info("recurring {} skipped a run: {} instance(s) still queued or running (max_concurrent {})",
+          s.id, s.active.size(), s.spec.maxConcurrent());
+      firedOnLoop(s, RunResult.SKIPPED);
+      return;
+    }
+    s.lastRun = now;
+    Task task;
+    try {
+      task = s.spec.newTask();
+    } catch (RuntimeException | LinkageError e) { // a constructor or validate() that throws must not stop the scheduler
+      LOG.warn("recurring {} could not build its {}: {}", s.id, s.spec.type().name(), e.toString());
+      Throwable why = e instanceof TaskType.TaskConstructionException && e.getCause() != null ? e.getCause() : e;
+      failedOnLoop(s, "could not build the task: " + why);
+      firedOnLoop(s, RunResult.FAILED);
+      return;
+    }
+    firing = s;
+    try {
+      LOG.debug("recurring {} queued {}", s.id, engine.submitOnLoop(s.spec.type(), task, s.id));
+      firedOnLoop(s, RunResult.SUBMITTED);
+    } catch (IllegalStateException e) { // the engine is closing
+      LOG.info("recurring {} did not fire: {}", s.id, e.getMessage());
+    } finally {
+      firing = null;
+    }
+  }
+
+  private void firedOnLoop(Schedule s, RunResult result) {
+    listeners.forEach(l -> l.onScheduleFired(s.id, result));
+  }
+
+  /**
+   * Counted from the listener, not from submit's answer: a task that ends at once may report its
+   * end before submit returns.
+   */
+  private void instanceQueuedOnLoop(TaskRecord rec) {
+    if (firing == null || !firing.id.equals(rec.parentId())) return;
+    firing.active.add(rec.id());
+    byInstance.put(rec.id(), firing);
+  }
+
+  private void instanceEndedOnLoop(TaskRecord rec) {
+    Schedule s = byInstance.remove(rec.id());
+    if (s == null) return;
+    s.active.remove(rec.id());
+    switch (rec.status()) {
+      case DONE -> {
+        s.totalRuns++;
+        s.consecutiveFailures = 0;
+      }
+      case FAILED -> failedOnLoop(s, rec.errorType() == null
+          ? rec.errorMessage() : rec.errorType() + ": " + rec.errorMessage());
+      default -> s.totalRuns++; // cancelled: neither a success nor a failure
+    }
+  }
+
+  private void failedOnLoop(Schedule s, String error) {
+    s.totalRuns++;
+    s.totalFailures++;
+    s.consecutiveFailures++;
+    s.lastError = error;
+    Integer limit = s.spec.pauseAfterFailures();
+    if (limit != null && s.enabled && s.consecutiveFailures >= limit) {
+      disableOnLoop(s, "paused after " + s.consecutiveFailures + " consecutive failures (last: " + error + ")");
+      LOG.warn("recurring {} paused after {} consecutive failures", s.id, s.consecutiveFailures);
+      armOnLoop();
+    }
+  }
+
+  private void enableOnLoop(Schedule s) {
+    s.enabled = true;
+    s.disabledReason = null;
+    s.consecutiveFailures = 0; // a re-enabled schedule starts its failure count afresh
+    s.nextRun = s.spec.cron().nextAfter(now()).orElse(null);
+  }
+
+  private static void disableOnLoop(Schedule s, String reason) {
+    s.enabled = false;
+    s.disabledReason = reason;
+    s.nextRun = null;
+  }
+
+  /** One timer for all schedules, armed for the earliest next run (at most {@link #MAX_NAP} away). */
+  private void armOnLoop() {
+    cancelTimerOnLoop();
+    if (closed) return;
+    Instant earliest = null;
+    for (Schedule s : schedules.values()) {
+      if (s.enabled && s.nextRun != null && (earliest == null || s.nextRun.isBefore(earliest))) earliest = s.nextRun;
+    }
+    if (earliest == null) return;
+    Instant now = now();
+    Instant wakeAt = earliest.isAfter(now.plus(MAX_NAP)) ? now.plus(MAX_NAP) : earliest;
+    long delayMs = Math.max(1, Duration.between(now, wakeAt).toMillis() + 1); // +1: never a hair early
+    armedFor = wakeAt;
+    timer = vertx.setTimer(delayMs, t -> wakeOnLoop()); // armed on the loop, so it fires there
+  }
+
+  private void cancelTimerOnLoop() {
+    if (timer != -1) vertx.cancelTimer(timer);
+    timer = -1;
+    armedFor = null;
+  }
+
+  /** Test hook: the instant the timer is armed for, or null. */
+  Instant armedForOnLoop() {
+    return armedFor;
+  }
+
+  private Schedule findOnLoop(String id) {
+    Schedule s = schedules.get(id);
+    if (s == null) throw new NotFoundException("recurring schedule " + id + " not found");
+    return s;
+  }
+}

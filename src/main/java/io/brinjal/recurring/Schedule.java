@@ -1,0 +1,59 @@
+package io.brinjal.recurring;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.json.Json;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One registered schedule and its statistics. Event-loop confined: owned by the
+ * {@link RecurringScheduler} and touched only on the engine's event loop.
+ */
+final class Schedule {
+  final String id;
+  final ScheduleSpec spec;
+  final Instant createdAt;
+  /** Instances queued or running now; they count toward {@code max_concurrent}. */
+  final Set<String> active = new LinkedHashSet<>();
+
+  boolean enabled;
+  String disabledReason;
+  Instant nextRun; // null while disabled
+  Instant lastRun;
+  String lastError;
+  int consecutiveFailures;
+  long totalRuns;
+  long totalFailures;
+  long skippedRuns;
+
+  Schedule(String id, ScheduleSpec spec, Instant createdAt) {
+    this.id = id;
+    this.spec = spec;
+    this.createdAt = createdAt;
+  }
+
+  /** Every key, always, with null where unset. */
+  ObjectNode toJson() {
+    ObjectNode o = Json.object();
+    o.put("recurring_id", id);
+    o.put("task_type", spec.type().name());
+    o.put("cron_expression", spec.cron().expression());
+    o.put("tz", spec.cron().zone().getId());
+    o.set("params", spec.params().deepCopy());
+    o.put("max_concurrent", spec.maxConcurrent());
+    o.put("pause_after_failures", spec.pauseAfterFailures());
+    o.put("enabled", enabled);
+    o.put("disabled_reason", disabledReason);
+    o.put("next_run", Json.timestamp(nextRun));
+    o.put("last_run", Json.timestamp(lastRun));
+    o.put("active_runs", active.size());
+    o.put("consecutive_failures", consecutiveFailures);
+    o.put("total_runs", totalRuns);
+    o.put("total_failures", totalFailures);
+    o.put("skipped_runs", skippedRuns);
+    o.put("last_error", lastError);
+    o.put("created_at", Json.timestamp(createdAt));
+    return o;
+  }
+}

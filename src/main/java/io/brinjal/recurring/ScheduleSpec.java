@@ -1,0 +1,55 @@
+package io.brinjal.recurring;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.execution.NotFoundException;
+import io.brinjal.json.Json;
+import io.brinjal.task.InvalidParameterException;
+import io.brinjal.task.Task;
+import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskType;
+import java.util.Map;
+
+/**
+ * A checked schedule definition: which task type with which parameters, when, and how many
+ * instances may be queued or running at once. Immutable; build it with {@link #define}.
+ *
+ * @param params the task parameters as given (each firing binds a fresh task from them)
+ * @param pauseAfterFailures consecutive failures after which the schedule disables itself, or null
+ */
+public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, int maxConcurrent,
+    Integer pauseAfterFailures, boolean enabled) {
+
+  public static final int MAX_CONCURRENT_LIMIT = 10_000;
+
+  /** A registered type by its name ({@code ExampleCPUTask}) or route ({@code example_cpu_task}). */
+  public static TaskType taskType(TaskRegistry registry, String name) {
+    return registry.byName(name).or(() -> registry.byRoute(name))
+        .orElseThrow(() -> new NotFoundException("no task type named '" + name + "' (known: "
+            + String.join(", ", registry.all().stream().map(TaskType::name).toList()) + ")"));
+  }
+
+  /**
+   * Checks a definition before anything is stored; throws {@link InvalidParameterException}
+   * naming the problem. The parameters are bound once here, so a bad one is refused now rather
+   * than at every firing.
+   */
+  public static ScheduleSpec define(TaskType type, ObjectNode params, CronSchedule cron, int maxConcurrent,
+      Integer pauseAfterFailures, boolean enabled) {
+    if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT_LIMIT) {
+      throw new InvalidParameterException("max_concurrent", "must be an integer from 1 to " + MAX_CONCURRENT_LIMIT
+          + ", got " + maxConcurrent);
+    }
+    if (pauseAfterFailures != null && pauseAfterFailures < 1) {
+      throw new InvalidParameterException("pause_after_failures", "must be an integer of at least 1, got "
+          + pauseAfterFailures);
+    }
+    ObjectNode copy = params == null ? Json.object() : params.deepCopy();
+    type.bind(copy, Map.of());
+    return new ScheduleSpec(type, copy, cron, maxConcurrent, pauseAfterFailures, enabled);
+  }
+
+  /** A fresh task for one firing; nothing is shared with earlier runs, not even parameter trees. */
+  Task newTask() {
+    return type.bind(params.deepCopy(), Map.of());
+  }
+}
