@@ -80,23 +80,23 @@ class RecurringMetricsTest {
     assertEquals(0, runs(fresh, held, "skipped"));
     assertEquals(0, runs(fresh, held, "failed"));
 
-    wakeAt("2026-01-05T12:05:00Z"); // both fire; the gate task then holds its schedule's only slot
+    BrokenConstructorTask.broken = true; // from now on that schedule cannot build its task
+    wakeAt("2026-01-05T12:05:00Z"); // the gate task then holds its schedule's only slot
     Gates.awaitEntered(gate);
-    BrokenConstructorTask.broken = true;
-    wakeAt("2026-01-05T12:10:00Z"); // the gate schedule skips, the broken one cannot build its task
+    wakeAt("2026-01-05T12:10:00Z"); // so these two firings are skipped
     wakeAt("2026-01-05T12:15:00Z");
 
     Scrape after = new Scrape(HttpProbe.await(metrics.scrape()));
     assertEquals(1, runs(after, held, "submitted"));
     assertEquals(2, runs(after, held, "skipped"));
     assertEquals(0, runs(after, held, "failed"));
-    assertEquals(1, runs(after, broken, "submitted"));
-    assertEquals(2, runs(after, broken, "failed"));
+    assertEquals(0, runs(after, broken, "submitted"));
+    assertEquals(3, runs(after, broken, "failed"));
 
     HttpProbe.await(scheduler.delete(held));
     Gates.open(gate);
     Scrape deleted = new Scrape(HttpProbe.await(metrics.scrape()));
     assertFalse(deleted.has("brinjal_recurring_runs_total", "recurring_id", held));
-    assertEquals(2, runs(deleted, broken, "failed"));
+    assertEquals(3, runs(deleted, broken, "failed"));
   }
 }
