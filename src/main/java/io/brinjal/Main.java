@@ -4,7 +4,7 @@ import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigException;
 import io.brinjal.config.ConfigLoader;
 import io.brinjal.metrics.BrinjalMetrics;
-import io.brinjal.metrics.LogFormat;
+import io.brinjal.metrics.LogSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -33,7 +33,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    LogFormat.apply(config.logging().format());
+    LogSetup.applyFormat(config.logging().format());
     PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
     Vertx vertx = vertxReportingTo(meters);
     BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), Clock.systemUTC(), meters);
@@ -46,6 +46,7 @@ public final class Main {
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
       vertx.close().await();
+      LogSetup.stop();
       System.exit(1);
     }
     LOG.info("Brinjal listening on http://{}:{}{}/ (semaphores {})", config.http().host(),
@@ -77,5 +78,6 @@ public final class Main {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
+    LogSetup.stop(); // the asynchronous appender's queue, written out before the JVM goes
   }
 }

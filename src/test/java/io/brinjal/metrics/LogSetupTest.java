@@ -3,6 +3,7 @@ package io.brinjal.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -15,8 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code logging.format}, on a private Logback context so the suite's own logging is untouched. */
-class LogFormatTest {
+/** {@code logging.format}, on a private Logback context shaped like logback.xml so the suite's own logging is untouched. */
+class LogSetupTest {
   private final LoggerContext context = new LoggerContext();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -31,25 +32,32 @@ class LogFormatTest {
     appender.setEncoder(text);
     appender.setOutputStream(out);
     appender.start();
+    // as in logback.xml: the stream appender sits behind an AsyncAppender
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context);
+    async.addAppender(appender);
+    async.start();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(appender);
+    root.addAppender(async);
     return context.getLogger("io.brinjal.tasks");
   }
 
   @Test
   void textKeepsThePattern() {
     Logger log = loggerWritingToOut();
-    LogFormat.apply(context, "text");
+    LogSetup.applyFormat(context, "text");
     log.atInfo().addKeyValue("task_id", "t1").log("task t1 started");
+    context.stop(); // flushes the async queue
     assertEquals("INFO io.brinjal.tasks - task t1 started\n", out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void jsonWritesOneObjectPerLineWithTheKeyValuePairs() throws Exception {
     Logger log = loggerWritingToOut();
-    LogFormat.apply(context, "json");
+    LogSetup.applyFormat(context, "json");
     log.atInfo().addKeyValue("task_id", "t1").addKeyValue("run_ms", 12).log("task t1 done");
     log.warn("second line");
+    context.stop(); // flushes the async queue
 
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
     assertEquals(2, lines.length, String.join("\n", lines));
