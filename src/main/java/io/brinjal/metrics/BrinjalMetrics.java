@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * Brinjal's Prometheus meters, fed by engine lifecycle events. Label values are bounded: task
  * type, semaphore, status, transport and recurring schedule id, never a task id.
  *
- * <p>Counters and timers are updated by the listener callbacks, on the engine's loop. The
+ * <p>Counters and timers are updated by the engine's and the recurring scheduler's listener
+ * callbacks, on the engine's loop. The
  * gauges over engine state (tasks by status, semaphore running and waiting) read plain
  * atomics that {@link #scrape()} fills from the engine on its loop just before writing the
  * exposition. That keeps the engine's loop-confined state on its loop without copying its
@@ -44,7 +45,6 @@ import java.util.function.LongSupplier;
  * bypasses {@link #scrape()} sees those gauges as of the last scrape.
  */
 public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Listener {
-
   /** Histogram buckets from a millisecond to a day: task times span that whole range. */
   private static final Duration[] TIME_BUCKETS = {
     Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
