@@ -49,6 +49,7 @@ public final class TaskRoutes {
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
     RecurringRoutes.mount(r, body, scheduler);
+    UiRoutes.mount(r); // GET /, /test, /static/*
 
     r.get("/:task_id/stream").handler(streams::handleTaskStream);
     r.post("/:task_id/cancel").handler(routes::handleCancel);
