@@ -99,6 +99,16 @@ class UiRoutesApiTest {
     assertEquals(404, http.get("/static/TaskList.js").status());
   }
 
+  @Test
+  void withATokenThePagesStillLoadAndTheApiStillNeedsIt(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx, "{\"auth\": {\"token\": \"correct-horse-battery-staple\"}}").http();
+    for (String path : List.of("/", "/test", "/static/TaskList.js")) {
+      assertEquals(200, http.get(path).status(), path + ": code, no data; the page asks for the token");
+    }
+    assertEquals(401, http.get("/queue").status());
+    assertEquals(401, http.get("/semaphores").status());
+  }
+
   /** The served scripts build their DOM from nodes and text, never by parsing HTML strings. */
   @Test
   void theScriptsNeverParseHtml() throws IOException {

@@ -2,6 +2,7 @@ package io.brinjal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.support.Browser;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.Reply;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
 import io.vertx.core.Future;
@@ -162,13 +164,13 @@ class WebUiBrowserTest {
     browser.inComponent("window.updates = {}; host.addEventListener('task-updated', "
         + "e => { updates[e.detail.task_id] = (updates[e.detail.task_id] || 0) + 1; });");
 
-    List<Future<io.brinjal.support.Reply>> creates = new ArrayList<>();
+    List<Future<Reply>> creates = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       creates.add(server.http().sendAsync(HttpMethod.POST, "/example_io_task",
           Buffer.buffer("{\"sleep_time\": 0.002}"), Map.of("Content-Type", "application/json")));
     }
     List<String> ids = new ArrayList<>();
-    for (var reply : HttpProbe.await(Future.all(creates)).<io.brinjal.support.Reply>list()) {
+    for (var reply : HttpProbe.await(Future.all(creates)).<Reply>list()) {
       ids.add(reply.json().get("task_id").asText());
     }
 
@@ -219,7 +221,7 @@ class WebUiBrowserTest {
 
   @Test
   void whereWebSocketsAreRefusedOneEventStreamCarriesEverything(Vertx vertx) {
-    NoWebSocketHost host = new NoWebSocketHost();
+    RestrictedHost host = new RestrictedHost();
     HttpProbe.await(vertx.deployVerticle(host));
     String base = "http://127.0.0.1:" + host.server.actualPort();
     openDashboard(base + "/jobs/");
@@ -231,6 +233,55 @@ class WebUiBrowserTest {
     for (String id : ids) awaitCard(id, ".badge", "DONE");
     assertEquals(1, host.brinjal.streams().openStreams(), "one SSE stream for every task");
     assertEquals(1, host.brinjal.streams().stats(io.brinjal.streaming.Transport.SSE).open());
+
+    browser.find(".tab:nth-child(2)").click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("return root.querySelector('.view:not([hidden])').textContent"),
+        t -> t.contains("Recurring schedules are not available on this server"));
+  }
+
+  @Test
+  void theRecurringTabListsSchedulesAndSwitchesThemOffAndOn(Vertx vertx) {
+    TestServer server = TestServer.start(vertx);
+    Reply created = server.http().postJson("/recurring/ExampleCPUTask?cron_expression=0%200%201%201%20*", "{\"name\": \"New year\"}");
+    assertEquals(200, created.status(), created.toString());
+    String id = created.json().get("recurring_id").asText();
+    openDashboard(server.url("/"));
+    browser.find(".tab:nth-child(2)").click();
+    String row = "tr[data-recurring-id='" + id + "']";
+    awaitTrue("return root.querySelector(arguments[0] + ' .toggle')?.textContent === 'Enabled'", row);
+    assertTrue(browser.text("return root.querySelector(arguments[0]).textContent", row).contains("0 0 1 1 *"));
+    browser.screenshot("recurring");
+
+    browser.find(row + " .toggle").click();
+    awaitTrue("return root.querySelector(arguments[0] + ' .toggle')?.textContent === 'Disabled'", row);
+    assertFalse(server.http().get("/recurring/" + id).json().get("enabled").asBoolean());
+    browser.find(row + " .toggle").click();
+    awaitTrue("return root.querySelector(arguments[0] + ' .toggle')?.textContent === 'Enabled'", row);
+    assertTrue(server.http().get("/recurring/" + id).json().get("enabled").asBoolean());
+
+    browser.find(row + " .danger").click();
+    awaitTrue("return root.querySelector(arguments[0]) === null", row);
+    assertEquals(404, server.http().get("/recurring/" + id).status());
+  }
+
+  @Test
+  void aServerThatWantsATokenGetsOneThroughThePrompt(Vertx vertx) {
+    String token = "correct-horse-battery-staple";
+    TestServer server = TestServer.start(vertx, "{\"auth\": {\"token\": \"" + token + "\"}}");
+    browser.open(server.url("/"));
+    awaitTrue("return host.dataset.connection === 'auth'");
+
+    type(browser.find("input[name=token]"), "not-the-token-at-all");
+    browser.find("form.auth button").click();
+    awaitText("root.querySelector('form.auth .form-error:not([hidden])')?.textContent", "The server refused this token.");
+    type(browser.find("input[name=token]"), token);
+    browser.find("form.auth button").click();
+    awaitTrue("return host.dataset.connection === 'live'");
+
+    Reply created = server.http().send(HttpMethod.POST, "/noop_task", null, Map.of("Authorization", "Bearer " + token));
+    awaitCard(created.json().get("task_id").asText(), ".badge", "DONE");
+    browser.open(server.url("/"));
+    awaitTrue("return host.dataset.connection === 'live'"); // the tab remembers it
   }
 
   @Test
@@ -255,8 +306,11 @@ class WebUiBrowserTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** A host application that refuses WebSocket upgrades on /jobs/ws, as some proxies do. */
-  static final class NoWebSocketHost extends VerticleBase {
+  /**
+   * A host application that refuses WebSocket upgrades on /jobs/ws, as some proxies do, and has
+   * no /jobs/recurring, as an older server would not.
+   */
+  static final class RestrictedHost extends VerticleBase {
     HttpServer server;
     Brinjal brinjal;
 
@@ -265,6 +319,8 @@ class WebUiBrowserTest {
       brinjal = Brinjal.create(vertx, BrinjalConfig.defaults(), TestServer.registry());
       Router app = Router.router(vertx);
       app.get("/jobs/ws").handler(ctx -> ctx.response().setStatusCode(403).end("no WebSockets here"));
+      app.get("/jobs/recurring").handler(ctx -> ctx.response().setStatusCode(404)
+          .putHeader("Content-Type", "application/json").end("{\"detail\":\"no route for GET /jobs/recurring\"}"));
       app.route("/jobs/*").subRouter(brinjal.router());
       return vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").onSuccess(s -> server = s);
     }

@@ -37,6 +37,7 @@ public final class TaskRoutes {
     Router r = Router.router(vertx);
     var config = engine.config();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes());
+    UiRoutes.mount(r); // GET /, /test, /static/*: code, no data, so before the token check (the page asks for one)
     Cors.handler(config.cors()).ifPresent(cors -> r.route().handler(cors));
     AccessGuard guard = AccessGuard.of(config.auth().token(), "brinjal");
     if (guard.enabled()) r.route().handler(guard::check);
@@ -49,7 +50,6 @@ public final class TaskRoutes {
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
     RecurringRoutes.mount(r, body, scheduler);
-    UiRoutes.mount(r); // GET /, /test, /static/*
 
     r.get("/:task_id/stream").handler(streams::handleTaskStream);
     r.post("/:task_id/cancel").handler(routes::handleCancel);

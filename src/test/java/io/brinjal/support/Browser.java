@@ -51,7 +51,7 @@ public final class Browser implements AutoCloseable {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,880", "--force-device-scale-factor=1",
+        "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,1000", "--force-device-scale-factor=1", "--hide-scrollbars",
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1", "--lang=en-US");
     // the network log: which connections the page opened, and that all of them were local
     options.setCapability("goog:loggingPrefs", Map.of("performance", "ALL", "browser", "ALL"));

@@ -94,6 +94,27 @@
     }
   }
 
+  function tokenKey(base) {
+    return `brinjal-token ${base}`;
+  }
+
+  function readStored(key) {
+    try {
+      return window.sessionStorage.getItem(key);
+    } catch (e) {
+      return null; // storage blocked (sandboxed frame, privacy settings)
+    }
+  }
+
+  function writeStored(key, value) {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch (e) {
+      // storage blocked: the token lasts until the page reloads
+    }
+  }
+
   function parseTime(iso) {
     if (typeof iso !== 'string') return null;
     const d = new Date(iso);
@@ -138,8 +159,9 @@
     }
   }
 
-  async function request(base, method, path, body) {
+  async function request(base, token, method, path, body) {
     const init = { method, headers: { Accept: 'application/json' } };
+    if (token) init.headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = body;
@@ -172,8 +194,9 @@
    * never from a resume point: after a server restart, old sequence numbers mean nothing.
    */
   class LiveFeed {
-    constructor(base, mode, listener) {
+    constructor(base, token, mode, listener) {
       this.base = base;
+      this.token = token;
       this.mode = mode;
       this.listener = listener;
       this.useSse = mode === 'sse';
@@ -220,8 +243,15 @@
       return this.useSse ? 'sse' : 'websocket';
     }
 
+    /** Browsers send no Authorization header on WebSocket or EventSource: the token rides along. */
+    url(path) {
+      const url = new URL(this.base + path);
+      if (this.token) url.searchParams.set('access_token', this.token);
+      return url;
+    }
+
     connectWebSocket() {
-      const url = new URL(this.base + '/ws');
+      const url = this.url('/ws');
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       let opened = false;
       let socket;
@@ -243,7 +273,9 @@
     }
 
     connectSse() {
-      const source = new EventSource(this.base + '/queue/stream?task_updates=true');
+      const url = this.url('/queue/stream');
+      url.searchParams.set('task_updates', 'true');
+      const source = new EventSource(url.href);
       this.source = source;
       source.onmessage = (m) => this.frame(m.data);
       // EventSource would reconnect with Last-Event-ID by itself; we want a fresh snapshot
@@ -315,7 +347,7 @@
 
   class TaskList extends HTMLElement {
     static get observedAttributes() {
-      return ['base_url', 'transport'];
+      return ['base_url', 'transport', 'token'];
     }
 
     constructor() {
@@ -331,6 +363,7 @@
       this.taskTypes = [];
       this.dialogTaskId = null;
       this.feed = null;
+      this.generation = 0;
       this.built = false;
       this.recurringTimer = null;
       this.noticeTimer = null;
@@ -347,6 +380,19 @@
         base = window.location.origin;
       }
       return base.replace(/\/+$/, '');
+    }
+
+    /** The token typed into this tab's prompt for this server, else the token attribute. */
+    get token() {
+      return readStored(tokenKey(this.baseUrl)) || this.getAttribute('token') || '';
+    }
+
+    /**
+     * An API call with this element's token: resolves to the JSON answer, or rejects with an
+     * error whose message is the server's detail and whose status is the HTTP status.
+     */
+    request(method, path, body) {
+      return request(this.baseUrl, this.token, method, path, body);
     }
 
     hidden(part) {
@@ -369,10 +415,12 @@
       }
     }
 
-    start() {
+    async start() {
+      const generation = ++this.generation;
+      if (!(await this.checkAccess()) || generation !== this.generation) return;
       const mode = ['websocket', 'sse'].includes(this.getAttribute('transport'))
         ? this.getAttribute('transport') : 'auto';
-      this.feed = new LiveFeed(this.baseUrl, mode, {
+      this.feed = new LiveFeed(this.baseUrl, this.token, mode, {
         state: (state, transport) => this.connectionState(state, transport),
         snapshot: (tasks) => this.onSnapshot(tasks),
         added: (task) => this.upsert(task),
@@ -385,6 +433,7 @@
     }
 
     stop() {
+      this.generation += 1;
       if (this.feed) this.feed.stop();
       this.feed = null;
       clearTimeout(this.recurringTimer);
@@ -440,7 +489,7 @@
           h('div', { class: 'tools' }, this.statusPill, this.deleteCompletedButton)),
         this.notice,
         h('div', { class: side.childElementCount ? 'layout' : 'layout single' },
-          h('main', { class: 'main' }, this.tasksView, this.recurringView),
+          h('main', { class: 'main' }, this.buildAuthForm(), this.tasksView, this.recurringView),
           side.childElementCount ? side : null),
         this.buildDialog());
       this.tab = 'tasks';
@@ -471,12 +520,77 @@
     }
 
     connectionState(state, transport) {
+      if (state === 'reconnecting' && this.dataset.connection !== 'reconnecting') this.recheckAccess();
       this.dataset.connection = state;
       this.dataset.transport = transport;
       const name = transport === 'sse' ? 'Server-Sent Events' : 'WebSocket';
       this.statusPill.dataset.state = state;
       this.statusPill.textContent = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
       this.statusPill.title = `${state === 'live' ? 'Connected' : 'Connecting'} over ${name}`;
+    }
+
+    /** True when the server answers; false (and the token prompt shown) when it wants a token. */
+    async checkAccess() {
+      try {
+        this.semaphores = await this.request('GET', '/semaphores');
+        if (!Array.isArray(this.semaphores)) this.semaphores = [];
+      } catch (e) {
+        if (e.status === 401) {
+          this.askForToken(this.token ? 'The server refused this token.' : '');
+          return false;
+        }
+        // unreachable for now: the live connection keeps trying
+      }
+      this.authForm.hidden = true;
+      this.tasksView.hidden = this.tab !== 'tasks';
+      return true;
+    }
+
+    /** A token that stopped working (rotated on the server) brings the prompt back. */
+    async recheckAccess() {
+      const generation = this.generation;
+      try {
+        await this.request('GET', '/semaphores');
+      } catch (e) {
+        if (e.status === 401 && generation === this.generation) {
+          this.stop();
+          this.askForToken('The server refused this token.');
+        }
+      }
+    }
+
+    askForToken(problem) {
+      writeStored(tokenKey(this.baseUrl), null);
+      this.connectionState('auth', this.feed ? this.feed.transport() : 'websocket');
+      this.statusPill.textContent = 'Needs a token';
+      this.authError.textContent = problem;
+      this.authError.hidden = !problem;
+      this.authForm.hidden = false;
+      this.tasksView.hidden = true;
+      this.recurringView.hidden = true;
+      this.authInput.focus();
+    }
+
+    submitToken() {
+      const token = this.authInput.value.trim();
+      if (!token) return;
+      this.authInput.value = '';
+      writeStored(tokenKey(this.baseUrl), token); // this tab only: sessionStorage
+      this.stop();
+      this.start();
+    }
+
+    buildAuthForm() {
+      this.authInput = h('input', { type: 'password', name: 'token', autocomplete: 'off', spellcheck: 'false',
+        'aria-label': 'Access token' });
+      this.authError = h('p', { class: 'form-error', role: 'alert', hidden: true });
+      this.authForm = h('form', { class: 'panel auth', hidden: true, onsubmit: (e) => { e.preventDefault(); this.submitToken(); } },
+        h('h2', { text: 'Access token' }),
+        h('p', { class: 'hint', text: 'This server asks for a token. It is kept in this tab only.' }),
+        this.authError,
+        h('div', { class: 'auth-row' }, this.authInput,
+          h('button', { class: 'btn primary', type: 'submit' }, 'Connect')));
+      return this.authForm;
     }
 
     showNotice(message) {
@@ -652,7 +766,7 @@
 
     async act(method, path) {
       try {
-        await request(this.baseUrl, method, path);
+        await this.request(method, path);
       } catch (e) {
         this.showNotice(e.message);
       }
@@ -660,7 +774,7 @@
 
     async deleteCompleted() {
       try {
-        await request(this.baseUrl, 'DELETE', '/completed');
+        await this.request('DELETE', '/completed');
       } catch (e) {
         this.showNotice(e.message);
       }
@@ -761,7 +875,7 @@
     async loadSemaphores() {
       if (!this.semaphoreList) return;
       try {
-        const list = await request(this.baseUrl, 'GET', '/semaphores');
+        const list = await this.request('GET', '/semaphores');
         this.semaphores = Array.isArray(list) ? list : [];
       } catch (e) {
         this.semaphores = [];
@@ -812,7 +926,7 @@
 
     async loadTaskTypes() {
       try {
-        const types = await request(this.baseUrl, 'GET', '/task_types');
+        const types = await this.request('GET', '/task_types');
         this.taskTypes = Array.isArray(types) ? types.filter((t) => t && typeof t.route === 'string') : [];
       } catch (e) {
         this.taskTypes = [];
@@ -930,7 +1044,7 @@
       }
       this.createButton.disabled = true;
       try {
-        const reply = await request(this.baseUrl, 'POST', `/${encodeURIComponent(type.route)}`, body);
+        const reply = await this.request('POST', `/${encodeURIComponent(type.route)}`, body);
         this.formOk.textContent = `Created ${text(type.name)} ${text(reply && reply.task_id).slice(0, 8)}`;
         this.formOk.hidden = false;
       } catch (e) {
@@ -947,7 +1061,7 @@
       clearTimeout(this.recurringTimer);
       let schedules;
       try {
-        schedules = await request(this.baseUrl, 'GET', '/recurring');
+        schedules = await this.request('GET', '/recurring');
       } catch (e) {
         if (e.status === 404 || e.status === 405 || e.status === 501) {
           this.recurringView.replaceChildren(h('div', { class: 'empty' },
@@ -973,7 +1087,7 @@
           h('span', { text: 'Create one with POST /recurring/{TaskType}?cron_expression=…' })));
         return;
       }
-      const head = h('tr', {}, ...['Task type', 'Schedule', 'Next run', 'Last run', 'Runs', 'Failures', 'Max concurrent', '']
+      const head = h('tr', {}, ...['Task', 'Schedule', 'Next run', 'Last run', 'Runs', 'Failures', '', '']
         .map((label) => h('th', { scope: 'col', text: label })));
       const rows = schedules.map((s) => {
         const id = text(s.recurring_id);
@@ -981,22 +1095,33 @@
         const toggle = h('button', {
           class: enabled ? 'btn toggle on' : 'btn toggle', type: 'button', 'aria-pressed': String(enabled),
           title: enabled ? 'Disable this schedule' : 'Enable this schedule',
-          onclick: () => this.toggleRecurring(id, !enabled),
+          onclick: () => this.changeRecurring('PATCH', `/recurring/${encodeURIComponent(id)}/${enabled ? 'disable' : 'enable'}`),
         }, enabled ? 'Enabled' : 'Disabled');
+        const remove = h('button', {
+          class: 'btn icon-btn danger', type: 'button', title: 'Delete this schedule', 'aria-label': 'Delete this schedule',
+          onclick: () => this.changeRecurring('DELETE', `/recurring/${encodeURIComponent(id)}`),
+        }, icon('trash'));
+        const runs = `${text(s.total_runs ?? 0)}${s.active_runs ? ` (${s.active_runs} active)` : ''}`;
         const failures = `${text(s.total_failures ?? 0)}${s.consecutive_failures ? ` (${s.consecutive_failures} in a row)` : ''}`;
+        const note = text(s.disabled_reason) || text(s.last_error);
         return h('tr', { 'data-recurring-id': id },
-          h('td', { text: s.task_type }), h('td', {}, h('code', { text: s.cron_expression })),
-          h('td', { text: enabled ? formatTime(s.next_run) : '—' }), h('td', { text: formatTime(s.last_run) || '—' }),
-          h('td', { class: 'num', text: s.total_runs ?? 0 }), h('td', { class: 'num', text: failures }),
-          h('td', { class: 'num', text: s.max_concurrent ?? '' }), h('td', {}, toggle));
+          h('td', {}, h('div', { class: 'strong', text: s.task_type }),
+            s.params && Object.keys(s.params).length ? h('code', { class: 'sub', text: JSON.stringify(s.params) }) : null),
+          h('td', {}, h('code', { text: s.cron_expression }), s.tz ? h('div', { class: 'sub', text: s.tz }) : null),
+          h('td', { text: enabled ? formatTime(s.next_run) : '—' }),
+          h('td', { text: formatTime(s.last_run) || '—' }),
+          h('td', { class: 'num', text: runs }),
+          h('td', { class: 'num', title: text(s.last_error), text: failures }),
+          h('td', {}, toggle, note ? h('div', { class: 'sub', text: note }) : null),
+          h('td', {}, remove));
       });
       this.recurringView.replaceChildren(h('div', { class: 'table-wrap' },
         h('table', { class: 'recurring' }, h('thead', {}, head), h('tbody', {}, ...rows))));
     }
 
-    async toggleRecurring(id, enable) {
+    async changeRecurring(method, path) {
       try {
-        await request(this.baseUrl, 'PATCH', `/recurring/${encodeURIComponent(id)}/${enable ? 'enable' : 'disable'}`);
+        await this.request(method, path);
       } catch (e) {
         this.showNotice(e.message);
       }
@@ -1136,6 +1261,10 @@ code { font-family: var(--tl-mono); font-size: 0.92em; }
 .icon { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 
 .side { display: flex; flex-direction: column; gap: 16px; }
+.auth { display: flex; flex-direction: column; gap: 10px; max-width: 480px; }
+.auth h2 { margin-bottom: 0; }
+.auth-row { display: flex; gap: 8px; }
+.auth-row input { flex: 1; }
 .panel { background: var(--tl-bg); border: 1px solid var(--tl-border); border-radius: var(--tl-radius); padding: 16px;
   box-shadow: 0 1px 2px rgba(16, 24, 40, 0.05); }
 .panel h2 { font-size: 12px; font-weight: 700; letter-spacing: 0.06em; text-transform: uppercase; color: var(--tl-muted); margin-bottom: 12px; }
@@ -1146,7 +1275,7 @@ code { font-family: var(--tl-mono); font-size: 0.92em; }
 .field.check { flex-direction: row; flex-wrap: wrap; align-items: center; gap: 8px; }
 .field.check .hint { flex-basis: 100%; }
 .hint { font-size: 12px; color: var(--tl-muted); }
-input[type="text"], input[type="number"], select, textarea { font: inherit; font-size: 13px; color: var(--tl-text);
+input[type="text"], input[type="password"], input[type="number"], select, textarea { font: inherit; font-size: 13px; color: var(--tl-text);
   background: var(--tl-bg); border: 1px solid var(--tl-border); border-radius: 8px; padding: 7px 10px; width: 100%; }
 textarea { font-family: var(--tl-mono); resize: vertical; }
 input:focus, select:focus, textarea:focus { outline: none; border-color: var(--tl-accent);
@@ -1170,7 +1299,11 @@ table.recurring { width: 100%; border-collapse: collapse; font-size: 13px; }
   padding: 8px 12px; border-bottom: 1px solid var(--tl-border); white-space: nowrap; }
 .recurring td { padding: 10px 12px; border-bottom: 1px solid var(--tl-border); white-space: nowrap; }
 .recurring tr:last-child td { border-bottom: 0; }
+.recurring td { vertical-align: top; }
 .recurring .num { font-variant-numeric: tabular-nums; }
+.recurring .strong { font-weight: 600; }
+.recurring .sub { display: block; margin-top: 3px; font-size: 12px; color: var(--tl-muted); white-space: normal;
+  max-width: 260px; overflow-wrap: anywhere; }
 .toggle { min-width: 84px; }
 .toggle.on { color: var(--tl-done); border-color: color-mix(in srgb, var(--tl-done) 40%, var(--tl-border)); background: var(--tl-done-bg); }
 
