@@ -113,6 +113,7 @@ class WebUiBrowserTest {
         + ".classList.contains('indeterminate')", spinning);
     await().atMost(Duration.ofSeconds(20)).until(() -> percent(running) >= 40);
     assertEquals("2", browser.text("return root.querySelector('[data-filter=done] .count').textContent"));
+    awaitText("root.querySelector('[data-semaphore=single] .numbers').textContent", "1 / 1 running · 1 waiting");
     browser.screenshot("dashboard");
 
     browser.find("article[data-task-id='" + failed + "'] .heading").click();

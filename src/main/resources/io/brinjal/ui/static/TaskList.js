@@ -367,6 +367,7 @@
       this.built = false;
       this.recurringTimer = null;
       this.noticeTimer = null;
+      this.semaphoreTimer = null;
     }
 
     get baseUrl() {
@@ -532,8 +533,9 @@
     /** True when the server answers; false (and the token prompt shown) when it wants a token. */
     async checkAccess() {
       try {
-        this.semaphores = await this.request('GET', '/semaphores');
-        if (!Array.isArray(this.semaphores)) this.semaphores = [];
+        const semaphores = await this.request('GET', '/semaphores');
+        this.semaphores = Array.isArray(semaphores) ? semaphores : [];
+        this.renderSemaphores();
       } catch (e) {
         if (e.status === 401) {
           this.askForToken(this.token ? 'The server refused this token.' : '');
@@ -621,7 +623,9 @@
 
     upsert(task) {
       if (!task || typeof task.task_id !== 'string') return;
-      const isNew = !this.tasks.has(task.task_id);
+      const previous = this.tasks.get(task.task_id);
+      const isNew = !previous;
+      if (!previous || previous.status !== task.status) this.semaphoresChanged();
       this.tasks.set(task.task_id, task);
       if (isNew) this.list.prepend(this.cardFor(task.task_id).root);
       this.dirty.add(task.task_id);
@@ -660,7 +664,6 @@
         }
         this.dirty.clear();
         this.renderCounts();
-        this.renderSemaphores();
       });
     }
 
@@ -883,30 +886,32 @@
       this.renderSemaphores();
     }
 
-    /** Limits come from the server; running and waiting are counted live from the tasks. */
+    /** The server's own counts (permits held, abandoned threads included), fetched after changes. */
     renderSemaphores() {
       if (!this.semaphoreList) return;
-      const running = new Map();
-      const waiting = new Map();
-      for (const task of this.tasks.values()) {
-        const name = text(task.semaphore_name);
-        if (task.status === 'running' || task.status === 'cancelling') running.set(name, (running.get(name) || 0) + 1);
-        if (task.status === 'queued') waiting.set(name, (waiting.get(name) || 0) + 1);
-      }
       const rows = this.semaphores.map((s) => {
         const limit = Number(s.limit) || 0;
-        const busy = running.get(text(s.name)) || 0;
-        const queued = waiting.get(text(s.name)) || 0;
+        const running = Number(s.running) || 0;
         const fill = h('div', { class: 'fill' });
-        fill.style.width = `${limit ? Math.min(100, (busy / limit) * 100) : 0}%`;
+        fill.style.width = `${limit ? Math.min(100, (running / limit) * 100) : 0}%`;
+        const abandoned = Number(s.abandoned) ? ` · ${s.abandoned} abandoned` : '';
         return h('li', { 'data-semaphore': text(s.name) },
           h('div', { class: 'line' },
             h('span', { class: 'name', text: s.name }),
-            h('span', { class: 'numbers', text: `${busy} / ${limit} running · ${queued} waiting` })),
+            h('span', { class: 'numbers', text: `${running} / ${limit} running · ${text(s.waiting)} waiting${abandoned}` })),
           h('div', { class: 'meter' }, fill));
       });
       if (rows.length === 0) rows.push(h('li', { class: 'muted', text: 'No semaphores reported' }));
       this.semaphoreList.replaceChildren(...rows);
+    }
+
+    /** Semaphores have no stream: refresh when a task starts, ends or joins, at most twice a second. */
+    semaphoresChanged() {
+      if (!this.semaphoreList || this.semaphoreTimer) return;
+      this.semaphoreTimer = setTimeout(() => {
+        this.semaphoreTimer = null;
+        this.loadSemaphores();
+      }, 500);
     }
 
     // ------------------------------------------------------------ new task form
