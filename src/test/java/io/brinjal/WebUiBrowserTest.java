@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brinjal.config.BrinjalConfig;
 import io.brinjal.support.Browser;
+import io.brinjal.support.HostApplication;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.Reply;
 import io.brinjal.support.TestServer;
+import io.brinjal.streaming.Transport;
 import io.brinjal.support.tasks.Gates;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -203,13 +201,13 @@ class WebUiBrowserTest {
 
     browser.open(server.url("/api/tasks/test"));
     awaitTrue("return host && host.dataset.connection === 'live'");
-    browser.driver().findElement(org.openqa.selenium.By.cssSelector("[data-demo=io]")).click();
+    browser.driver().findElement(By.cssSelector("[data-demo=io]")).click();
     String created = await().atMost(Duration.ofSeconds(10)).until(this::demoStatus, s -> s.startsWith("Created task "));
     String id = created.substring("Created task ".length());
     awaitCard(id, ".badge", "DONE");
 
     // recurring schedules may not be on this server: the page says what the server said
-    browser.driver().findElement(org.openqa.selenium.By.cssSelector("[data-demo=recurring]")).click();
+    browser.driver().findElement(By.cssSelector("[data-demo=recurring]")).click();
     String answer = await().atMost(Duration.ofSeconds(10)).until(this::demoStatus, s -> !s.isEmpty() && !s.equals("Sending…"));
     assertTrue(answer.startsWith("Scheduled ") || answer.startsWith("Refused ("), answer);
     browser.find(".tab:nth-child(2)").click();
@@ -222,18 +220,22 @@ class WebUiBrowserTest {
 
   @Test
   void whereWebSocketsAreRefusedOneEventStreamCarriesEverything(Vertx vertx) {
-    RestrictedHost host = new RestrictedHost();
-    HttpProbe.await(vertx.deployVerticle(host));
-    String base = "http://127.0.0.1:" + host.server.actualPort();
+    // refuses WebSocket upgrades, as some proxies do, and has no /recurring, as an older server
+    HostApplication host = HostApplication.deploy(vertx, app -> {
+      app.get("/jobs/ws").handler(ctx -> ctx.response().setStatusCode(403).end("no WebSockets here"));
+      app.get("/jobs/recurring").handler(ctx -> ctx.response().setStatusCode(404)
+          .putHeader("Content-Type", "application/json").end("{\"detail\":\"no route for GET /jobs/recurring\"}"));
+    });
+    String base = "http://127.0.0.1:" + host.port();
     openDashboard(base + "/jobs/");
     assertEquals("sse", browser.text("return host.dataset.transport"));
 
-    HttpProbe http = new HttpProbe(vertx, host.server.actualPort());
+    HttpProbe http = new HttpProbe(vertx, host.port());
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) ids.add(http.create("jobs/example_io_task", "{\"sleep_time\": 0.001}"));
     for (String id : ids) awaitCard(id, ".badge", "DONE");
-    assertEquals(1, host.brinjal.streams().openStreams(), "one SSE stream for every task");
-    assertEquals(1, host.brinjal.streams().stats(io.brinjal.streaming.Transport.SSE).open());
+    assertEquals(1, host.brinjal().streams().openStreams(), "one SSE stream for every task");
+    assertEquals(1, host.brinjal().streams().stats(Transport.SSE).open());
 
     browser.find(".tab:nth-child(2)").click();
     await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("return root.querySelector('.view:not([hidden])').textContent"),
@@ -307,31 +309,6 @@ class WebUiBrowserTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /**
-   * A host application that refuses WebSocket upgrades on /jobs/ws, as some proxies do, and has
-   * no /jobs/recurring, as an older server would not.
-   */
-  static final class RestrictedHost extends VerticleBase {
-    HttpServer server;
-    Brinjal brinjal;
-
-    @Override
-    public Future<?> start() {
-      brinjal = Brinjal.create(vertx, BrinjalConfig.defaults(), TestServer.registry());
-      Router app = Router.router(vertx);
-      app.get("/jobs/ws").handler(ctx -> ctx.response().setStatusCode(403).end("no WebSockets here"));
-      app.get("/jobs/recurring").handler(ctx -> ctx.response().setStatusCode(404)
-          .putHeader("Content-Type", "application/json").end("{\"detail\":\"no route for GET /jobs/recurring\"}"));
-      app.route("/jobs/*").subRouter(brinjal.router());
-      return vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").onSuccess(s -> server = s);
-    }
-
-    @Override
-    public Future<?> stop() {
-      return brinjal.close();
-    }
-  }
-
   /** Opens a page with the component and waits until it is live; returns the page title. */
   private static String openDashboard(String url) {
     browser.open(url);
@@ -365,13 +342,12 @@ class WebUiBrowserTest {
   /** Waits for a non-null result of {@code script}, equal to {@code expected} unless that is null. */
   private static String awaitText(String script, String expected) {
     String js = script.startsWith("return") ? script : "return " + script;
-    Supplier<String> read = () -> browser.text(js);
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-        .until(read::get, v -> v != null && (expected == null || expected.equals(v)));
+        .until(() -> browser.text(js), v -> v != null && (expected == null || expected.equals(v)));
   }
 
   private String demoStatus() {
-    return browser.driver().findElement(org.openqa.selenium.By.cssSelector(".demo-status")).getText();
+    return browser.driver().findElement(By.cssSelector(".demo-status")).getText();
   }
 
   /** Every request the page made went to this machine: nothing came from a CDN. */
