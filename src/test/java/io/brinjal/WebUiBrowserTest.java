@@ -89,6 +89,10 @@ class WebUiBrowserTest {
     JsonNode params = server.http().get("/" + id).json().get("params");
     assertEquals(0.001, params.get("sleep_time").doubleValue(), "a number, not a string");
     assertEquals("Made in the form", params.get("name").textValue());
+
+    browser.find("article[data-task-id='" + id + "'] .danger").click();
+    awaitTrue("return root.querySelector(`article[data-task-id='${arguments[0]}']`) === null", id);
+    assertEquals(404, server.http().get("/" + id).status());
   }
 
   @Test
@@ -128,6 +132,9 @@ class WebUiBrowserTest {
     awaitTrue("return !root.querySelector('button.copy').textContent.endsWith('Copy')");
     browser.find("dialog .icon-btn[aria-label=Close]").click();
     awaitTrue("return !root.querySelector('dialog').open");
+
+    browser.find("article[data-task-id='" + queued + "'] [aria-label=Cancel]").click();
+    awaitCard(queued, ".badge", "CANCELLED");
     Gates.open(gate);
   }
 
@@ -190,6 +197,10 @@ class WebUiBrowserTest {
         "no new WebSocket while 30 tasks ran");
     assertEquals(0, network.stream().filter(e -> e.path("params").path("type").asText().equals("EventSource")).count(),
         "no EventSource at all");
+
+    browser.find("button.delete-completed").click();
+    awaitTrue("return root.querySelectorAll('article').length === 0");
+    assertEquals(0, server.http().get("/queue").json().size());
   }
 
   @Test

@@ -447,7 +447,7 @@
       const root = this.shadowRoot;
       this.statusPill = h('span', { class: 'conn', role: 'status', text: 'Connecting…' });
       this.deleteCompletedButton = h('button', {
-        class: 'btn', type: 'button', onclick: () => this.deleteCompleted(),
+        class: 'btn delete-completed', type: 'button', onclick: () => this.deleteCompleted(),
       }, icon('trash'), 'Delete completed');
       this.notice = h('div', { class: 'notice', role: 'alert', hidden: true });
 
