@@ -19,6 +19,9 @@ curl -fsS -N --max-time 10 "http://127.0.0.1:$port/api/tasks/$id/stream" | grep 
 # recurring schedules work from the fat jar (cron-utils is shaded in)
 rid=$(curl -fsS -X POST "http://127.0.0.1:$port/api/tasks/recurring/NoopTask?cron_expression=@daily" | sed -E 's/.*"recurring_id":"([^"]+)".*/\1/')
 curl -fsS "http://127.0.0.1:$port/api/tasks/recurring/$rid/preview?n=2" | grep '"next_runs":\["' >/dev/null
+# the web UI is inside the jar: the dashboard, and the component it loads
+curl -fsS "http://127.0.0.1:$port/api/tasks/" | grep '<task-list' >/dev/null
+curl -fsS "http://127.0.0.1:$port/api/tasks/static/TaskList.js" | grep "customElements.define('task-list'" >/dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
 [ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true
@@ -27,4 +30,4 @@ if BRINJAL_HTTP_PORT=seventy java -jar "$jar" >"$log" 2>&1; then
   echo "a bad port was accepted"; exit 1
 fi
 grep -q "http.port" "$log" || { echo "config error does not name the key:"; cat "$log"; exit 1; }
-echo "smoke: jar serves under the prefix, schedules recurring tasks and refuses bad config"
+echo "smoke: jar serves the API and the UI under the prefix, schedules recurring tasks and refuses bad config"

@@ -2,6 +2,7 @@ package io.brinjal;
 
 import io.brinjal.api.Failures;
 import io.brinjal.api.InvalidRequests;
+import io.brinjal.api.UiRoutes;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.task.TaskRegistry;
@@ -54,6 +55,7 @@ public final class BrinjalVerticle extends VerticleBase {
     brinjal.mountOperations(root); // before the API: with an empty prefix it would match too
     String prefix = config.http().prefix();
     root.route(prefix + "/*").subRouter(brinjal.router());
+    if (!prefix.isEmpty()) root.get(prefix).handler(UiRoutes::redirectToDirectory); // the dashboard
     Failures.install(root);
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout(config.http().idleTimeoutSeconds()) // stalled clients; streams send keep-alives

@@ -3,14 +3,10 @@ package io.brinjal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brinjal.config.BrinjalConfig;
+import io.brinjal.support.HostApplication;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.TestServer;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,31 +31,11 @@ class MountingApiTest {
     assertEquals(404, http.post("/noop_task").status());
   }
 
-  /** An application of its own, which mounts Brinjal at /jobs next to its own routes. */
-  static final class HostApplication extends VerticleBase {
-    HttpServer server;
-    Brinjal brinjal;
-
-    @Override
-    public Future<?> start() {
-      brinjal = Brinjal.create(vertx, BrinjalConfig.defaults(), TestServer.registry());
-      Router app = Router.router(vertx);
-      app.get("/hello").handler(ctx -> ctx.end("hello from the host"));
-      app.route("/jobs/*").subRouter(brinjal.router());
-      return vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").onSuccess(s -> server = s);
-    }
-
-    @Override
-    public Future<?> stop() {
-      return brinjal.close();
-    }
-  }
-
   @Test
   void brinjalMountsInsideAnotherVertxApplication(Vertx vertx) {
-    HostApplication host = new HostApplication();
-    HttpProbe.await(vertx.deployVerticle(host));
-    HttpProbe http = new HttpProbe(vertx, host.server.actualPort());
+    HostApplication host = HostApplication.deploy(vertx,
+        app -> app.get("/hello").handler(ctx -> ctx.end("hello from the host")));
+    HttpProbe http = new HttpProbe(vertx, host.port());
 
     assertEquals("hello from the host", http.get("/hello").body());
     String id = http.create("jobs/sleep_task", "{\"sleep_time\":0}");

@@ -52,8 +52,15 @@ abstract class StreamConnection implements Outbox.Sink {
         () -> service.taskSnapshot(taskId, resumeFrom));
   }
 
-  Future<Void> subscribeQueue(Long resumeFrom) {
-    return subscribe(service.engine().events().queueAddress(), null, () -> service.queueSnapshot(resumeFrom));
+  /**
+   * The queue; with task updates, the address that carries every event instead (one of the two
+   * at a time, so no queue event arrives twice).
+   */
+  Future<Void> subscribeQueue(Long resumeFrom, boolean withTaskUpdates) {
+    TaskEvents events = service.engine().events();
+    String address = withTaskUpdates ? events.everythingAddress() : events.queueAddress();
+    unsubscribe(withTaskUpdates ? events.queueAddress() : events.everythingAddress());
+    return subscribe(address, null, () -> service.queueSnapshot(resumeFrom, withTaskUpdates));
   }
 
   boolean isSubscribed(String address) {
@@ -89,6 +96,7 @@ abstract class StreamConnection implements Outbox.Sink {
 
   protected void unsubscribeQueue() {
     unsubscribe(service.engine().events().queueAddress());
+    unsubscribe(service.engine().events().everythingAddress());
   }
 
   /** Releases every consumer and timer; safe to call more than once. */

@@ -85,12 +85,16 @@ public final class StreamService {
 
   // ---------------------------------------------------------------- handlers
 
-  /** {@code GET /queue/stream}: the whole queue first, then added and removed tasks. */
+  /**
+   * {@code GET /queue/stream}: the whole queue first, then added and removed tasks; with
+   * {@code ?task_updates=true} also every change of every task, so one stream follows it all.
+   */
   public void handleQueueStream(RoutingContext ctx) {
     Long resumeFrom = lastEventId(ctx);
+    boolean withTaskUpdates = taskUpdates(ctx);
     admit(ctx, Transport.SSE);
     SseConnection sse = new SseConnection(this, ctx, false);
-    sse.subscribeQueue(resumeFrom).onFailure(sse::failBeforeOpen);
+    sse.subscribeQueue(resumeFrom, withTaskUpdates).onFailure(sse::failBeforeOpen);
   }
 
   /** {@code GET /{task_id}/stream}: the task's state first, then each change, until it ends. */
@@ -120,6 +124,15 @@ public final class StreamService {
     } catch (NumberFormatException e) {
       throw new ApiException(400, "Last-Event-ID must be an event id this server sent, got \"" + raw + "\"");
     }
+  }
+
+  private static boolean taskUpdates(RoutingContext ctx) {
+    List<String> values = ctx.queryParam("task_updates");
+    if (values.isEmpty()) return false;
+    if (values.size() == 1 && ("true".equals(values.get(0)) || "false".equals(values.get(0)))) {
+      return Boolean.parseBoolean(values.get(0));
+    }
+    throw new ApiException(400, "task_updates must be given once, as true or false");
   }
 
   private void admit(RoutingContext ctx, Transport transport) {
@@ -153,11 +166,14 @@ public final class StreamService {
     });
   }
 
-  Future<Snapshot> queueSnapshot(Long resumeFrom) {
+  /** With task updates, a replay holds every missed event; the snapshot is the same either way. */
+  Future<Snapshot> queueSnapshot(Long resumeFrom, boolean withTaskUpdates) {
     return engine.onLoop(() -> {
       long now = engine.events().currentSeqOnLoop();
       if (resumeFrom != null) {
-        List<StreamEvent> missed = engine.events().queueEventsAfterOnLoop(resumeFrom);
+        List<StreamEvent> missed = withTaskUpdates
+            ? engine.events().allEventsAfterOnLoop(resumeFrom)
+            : engine.events().queueEventsAfterOnLoop(resumeFrom);
         if (missed != null) return new Snapshot(now, missed);
       }
       ObjectNode first = Json.object();

@@ -17,6 +17,7 @@ public final class TaskEvents {
 
   private final EventBus bus;
   private final String prefix;
+  private final String everything;
   private final EventRing ring;
   private long seq;
 
@@ -24,6 +25,7 @@ public final class TaskEvents {
     this.bus = bus;
     // one prefix per engine, so two servers inside one Vert.x instance never hear each other
     this.prefix = "brinjal." + ENGINES.incrementAndGet();
+    this.everything = prefix + ".all";
     this.ring = new EventRing(replayEvents);
     try {
       bus.registerCodec(new StreamEventCodec());
@@ -38,6 +40,14 @@ public final class TaskEvents {
 
   public String queueAddress() {
     return prefix + ".queue";
+  }
+
+  /**
+   * Every event, queue and task alike, in order: one subscription that follows the whole server
+   * (a dashboard), without one subscription per task or a limit on how many tasks it sees.
+   */
+  public String everythingAddress() {
+    return everything;
   }
 
   /** The number of the latest event: a snapshot taken now reflects everything up to it. */
@@ -70,8 +80,15 @@ public final class TaskEvents {
     return ring.after(after, e -> e.kind() == StreamEvent.Kind.QUEUE);
   }
 
+  /** Every event after {@code seq}, or null if the ring no longer reaches back that far. */
+  public List<StreamEvent> allEventsAfterOnLoop(long after) {
+    return ring.after(after, e -> true);
+  }
+
   private void publish(String address, StreamEvent event) {
     ring.add(event);
     bus.publish(address, event, CODEC);
+    // a publish nobody listens to costs a map lookup; a dashboard gets everything in order
+    bus.publish(everything, event, CODEC);
   }
 }

@@ -17,8 +17,8 @@ import java.util.List;
  * One WebSocket client, multiplexing any number of task subscriptions and the queue.
  *
  * <p>Client frames: {@code {"op":"subscribe","task_ids":[…]}}, {@code {"op":"subscribe",
- * "queue":true}} (either may add {@code "resume_from": seq}), and {@code {"op":"unsubscribe",…}}
- * with the same fields. Server frames: the SSE events with {@code seq} added (task events also
+ * "queue":true}} (with {@code "task_updates":true}: every task's changes too; either may add
+ * {@code "resume_from": seq}), and {@code {"op":"unsubscribe",…}} with the same fields. Server frames: the SSE events with {@code seq} added (task events also
  * get {@code "type":"task_updated"}), acknowledgements {@code subscribed} / {@code unsubscribed},
  * and {@code {"type":"error","detail":…}} for a bad frame; the connection always lives on.
  */
@@ -108,7 +108,7 @@ final class WebSocketConnection extends StreamConnection {
         else error("could not subscribe to task " + id, null);
       }));
     }
-    if (request.queue) pending.add(subscribeQueue(request.resumeFrom));
+    if (request.queue) pending.add(subscribeQueue(request.resumeFrom, request.taskUpdates));
     Future.join(pending).onComplete(ar -> acknowledge("subscribed", accepted, request.queue));
   }
 
@@ -120,7 +120,7 @@ final class WebSocketConnection extends StreamConnection {
     acknowledge("unsubscribed", request.taskIds, request.queue);
   }
 
-  private record Request(List<String> taskIds, boolean queue, Long resumeFrom) {}
+  private record Request(List<String> taskIds, boolean queue, boolean taskUpdates, Long resumeFrom) {}
 
   private Request parse(ObjectNode message) {
     List<String> ids = new ArrayList<>();
@@ -137,12 +137,16 @@ final class WebSocketConnection extends StreamConnection {
     JsonNode queue = message.get("queue");
     if (queue != null && !queue.isBoolean()) return badRequest("\"queue\" must be true or false", message);
     boolean wantsQueue = queue != null && queue.booleanValue();
+    JsonNode updates = message.get("task_updates");
+    if (updates != null && !updates.isBoolean()) return badRequest("\"task_updates\" must be true or false", message);
+    boolean taskUpdates = updates != null && updates.booleanValue();
+    if (taskUpdates && !wantsQueue) return badRequest("\"task_updates\" goes with \"queue\": true", message);
     JsonNode resume = message.get("resume_from");
     if (resume != null && !resume.isNull() && !(resume.isIntegralNumber() && resume.canConvertToLong() && resume.longValue() >= 0)) {
       return badRequest("\"resume_from\" must be the seq of an event this server sent", message);
     }
     if (ids.isEmpty() && !wantsQueue) return badRequest("name \"task_ids\" or \"queue\": true", message);
-    return new Request(ids, wantsQueue, resume == null || resume.isNull() ? null : resume.longValue());
+    return new Request(ids, wantsQueue, taskUpdates, resume == null || resume.isNull() ? null : resume.longValue());
   }
 
   private Request badRequest(String detail, ObjectNode message) {

@@ -15,10 +15,12 @@ import java.time.Clock;
 public final class TestServer {
   private final BrinjalVerticle verticle;
   private final HttpProbe http;
+  private final String deploymentId;
 
-  private TestServer(BrinjalVerticle verticle, HttpProbe http) {
+  private TestServer(BrinjalVerticle verticle, HttpProbe http, String deploymentId) {
     this.verticle = verticle;
     this.http = http;
+    this.deploymentId = deploymentId;
   }
 
   public static TestServer start(Vertx vertx) {
@@ -32,21 +34,35 @@ public final class TestServer {
 
   /** With the clock that timestamps tasks and drives schedules. */
   public static TestServer start(Vertx vertx, String configJson, Clock clock) {
-    return start(vertx, configJson, clock, BrinjalMetrics.newRegistry());
+    return start(vertx, configJson, clock, BrinjalMetrics.newRegistry(), 0);
   }
 
   /** With the meter registry the caller's Vert.x reports to, to see Vert.x's own metrics. */
   public static TestServer start(Vertx vertx, String configJson, PrometheusMeterRegistry meters) {
-    return start(vertx, configJson, Clock.systemUTC(), meters);
+    return start(vertx, configJson, Clock.systemUTC(), meters, 0);
   }
 
-  private static TestServer start(Vertx vertx, String configJson, Clock clock, PrometheusMeterRegistry meters) {
+  /** On a given port: a server that comes back where its clients knew it. */
+  public static TestServer startOnPort(Vertx vertx, String configJson, int port) {
+    return start(vertx, configJson, Clock.systemUTC(), BrinjalMetrics.newRegistry(), port);
+  }
+
+  private static TestServer start(Vertx vertx, String configJson, Clock clock, PrometheusMeterRegistry meters, int port) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
-    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", 0, base.http().prefix(),
+    BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", port, base.http().prefix(),
         base.http().idleTimeoutSeconds()));
     BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock, meters);
-    HttpProbe.await(vertx.deployVerticle(verticle));
-    return new TestServer(verticle, new HttpProbe(vertx, verticle.port()));
+    String id = HttpProbe.await(vertx.deployVerticle(verticle));
+    return new TestServer(verticle, new HttpProbe(vertx, verticle.port()), id);
+  }
+
+  /** Undeploys the server: its engine, its HTTP server and every open connection go away. */
+  public void stop() {
+    HttpProbe.await(http.vertx().undeploy(deploymentId));
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + http.port() + path;
   }
 
   public HttpProbe http() {

@@ -18,6 +18,8 @@ public final class TestTasks {
         .register(StubbornTask.class)
         .register(CrashingTask.class)
         .register(BrokenConstructorTask.class)
-        .register(FreshnessTask.class);
+        .register(FreshnessTask.class)
+        .register(XssTask.class)
+        .register(IndeterminateTask.class);
   }
 }
