@@ -30,7 +30,8 @@ final class EventRing {
    */
   List<StreamEvent> after(long seq, Predicate<StreamEvent> filter) {
     long oldest = newestSeq - size + 1;
-    if (seq >= newestSeq) return List.of();
+    if (seq > newestSeq) return null; // a number this server never sent (it restarted): start afresh
+    if (seq == newestSeq) return List.of();
     if (size == 0 || seq + 1 < oldest) return null;
     List<StreamEvent> out = new ArrayList<>();
     for (long s = Math.max(seq + 1, oldest); s <= newestSeq; s++) {
