@@ -186,7 +186,9 @@ public final class StreamService {
   // ---------------------------------------------------------------- shared state
 
   StreamHub hubOfCurrentLoop() {
-    return hubs.computeIfAbsent(Vertx.currentContext(), c -> new StreamHub(engine.vertx()));
+    // requests run on duplicated contexts (one per request): key by the event loop's own context
+    Context loop = ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap();
+    return hubs.computeIfAbsent(loop, c -> new StreamHub(engine.vertx()));
   }
 
   TaskEngine engine() {
