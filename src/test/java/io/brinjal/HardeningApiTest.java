@@ -127,6 +127,26 @@ class HardeningApiTest {
   }
 
   @Test
+  void anInterruptRaisedInsideRunFailsOnlyThatTaskAndIsNotHandedOn(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    JsonNode thrown = http.awaitTerminal(http.create("interrupting_task", "{\"how\":\"throw\"}"));
+    assertEquals("failed", thrown.get("status").asText(), "not mistaken for a cancel");
+    assertEquals("InterruptedException", thrown.get("error_type").asText());
+
+    JsonNode kept = http.awaitTerminal(http.create("interrupting_task", "{\"how\":\"keep_flag\"}"));
+    assertEquals("done", kept.get("status").asText());
+    // the single semaphore's pool has one thread: the next task runs on the thread just interrupted
+    String thread = kept.get("body").asText().replace("left interrupted on ", "");
+    JsonNode next = http.awaitTerminal(http.create("interrupting_task", "{\"how\":\"probe\"}"));
+    assertEquals("done", next.get("status").asText(), next.toString());
+    assertEquals("started interrupted: false on " + thread, next.get("body").asText());
+
+    assertEquals("done", http.awaitTerminal(http.create("sleep_task",
+        "{\"sleep_time\":0.05,\"semaphore_name\":\"single\"}")).get("status").asText());
+    assertEquals(0, semaphore(http, "single").get("running").asInt(), "the permit came back");
+  }
+
+  @Test
   void withATokenEveryRouteNeedsItAndStreamsMayPassItInTheQuery(Vertx vertx) {
     String token = "correct-horse-battery-staple";
     HttpProbe http = TestServer.start(vertx, "{\"auth\": {\"token\": \"" + token + "\"}}").http();

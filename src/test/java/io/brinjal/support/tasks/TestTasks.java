@@ -20,6 +20,7 @@ public final class TestTasks {
         .register(BrokenConstructorTask.class)
         .register(FreshnessTask.class)
         .register(XssTask.class)
-        .register(IndeterminateTask.class);
+        .register(IndeterminateTask.class)
+        .register(InterruptingTask.class);
   }
 }
