@@ -2,7 +2,7 @@
 # Starts a server on loopback with room for 10,000+ streams, runs StreamFanoutBench against it
 # (SSE fan-out to 10,000 subscribers, heap per idle subscriber, 1,000 WebSocket clients), stops it.
 #   bash bench/run-streams.sh [--subscribers 10000 --tasks 100 --ws-clients 1000 ...]
-# Run from the repository root. Server log: /tmp/brinjal-streams.log.
+# Run from the repository root. Server log: /tmp/brinjal-streams.log. BENCH_JAVA_OPTS: extra server JVM flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/brinjal.jar ] || mvn -q -B package -DskipTests
@@ -21,7 +21,7 @@ if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/queue"; then
 fi
 
 BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_STREAMING_MAX_CONNECTIONS=50000 \
-  java -Xmx2g -jar target/brinjal.jar > /tmp/brinjal-streams.log 2>&1 &
+  java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar target/brinjal.jar > /tmp/brinjal-streams.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 

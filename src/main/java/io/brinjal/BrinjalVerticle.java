@@ -1,24 +1,25 @@
 package io.brinjal;
 
 import io.brinjal.api.Failures;
-import io.brinjal.api.InvalidRequests;
 import io.brinjal.api.UiRoutes;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The standalone server: one instance owns the engine (its event loop is the engine's loop)
- * and the HTTP server, so request handlers and engine state share a thread. {@code /metrics}
- * and {@code /health/*} sit on the root router, outside the API prefix.
+ * The standalone server: it owns the engine (its event loop is the engine's loop) and serves
+ * HTTP on {@code http.instances} event loops (see {@link HttpListener}); request handlers reach
+ * the engine only through futures. {@code /metrics} and {@code /health/*} sit on the root
+ * router, outside the API prefix. The extra listeners are child deployments: undeploying this
+ * verticle closes them too.
  */
 public final class BrinjalVerticle extends VerticleBase {
   private final BrinjalConfig config;
@@ -57,17 +58,17 @@ public final class BrinjalVerticle extends VerticleBase {
     root.route(prefix + "/*").subRouter(brinjal.router());
     if (!prefix.isEmpty()) root.get(prefix).handler(UiRoutes::redirectToDirectory); // the dashboard
     Failures.install(root);
-    HttpServerOptions options = new HttpServerOptions()
-        .setIdleTimeout(config.http().idleTimeoutSeconds()) // stalled clients; streams send keep-alives
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
-    return vertx.createHttpServer(options)
-        .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(root)
-        .listen(config.http().port(), config.http().host())
-        .onSuccess(s -> {
+    BrinjalConfig.Http http = config.http();
+    int port = HttpListener.portToShare(http);
+    int more = http.resolvedInstances() - 1;
+    // the first server on this verticle's loop (the engine's), the others on loops of their own
+    return HttpListener.listen(vertx, root, http, port)
+        .compose(s -> {
           server = s;
-          brinjal.readiness().markReady();
-        });
+          return more == 0 ? Future.succeededFuture()
+              : vertx.deployVerticle(() -> new HttpListener(root, http, port), new DeploymentOptions().setInstances(more));
+        })
+        .onSuccess(v -> brinjal.readiness().markReady());
   }
 
   /** What SIGTERM runs (see Main): the graceful stop with the configured grace period. */

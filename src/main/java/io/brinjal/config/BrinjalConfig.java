@@ -28,10 +28,17 @@ public record BrinjalConfig(
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
    *     (streams stay busy with keep-alives, so only stalled clients are cut)
+   * @param instances HTTP servers sharing the port, each on its own event loop, so parsing,
+   *     JSON and stream writes use every core; 0 means one per available processor
    */
-  public record Http(String host, int port, String prefix, int idleTimeoutSeconds) {
+  public record Http(String host, int port, String prefix, int idleTimeoutSeconds, int instances) {
     public Http(String host, int port, String prefix) {
-      this(host, port, prefix, 60);
+      this(host, port, prefix, 60, 0);
+    }
+
+    /** {@link #instances()} with 0 resolved to the processors this JVM may use. */
+    public int resolvedInstances() {
+      return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     }
   }
 

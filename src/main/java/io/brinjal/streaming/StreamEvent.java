@@ -1,12 +1,15 @@
 package io.brinjal.streaming;
 
+import io.vertx.core.buffer.Buffer;
+
 /**
  * One event as streams carry it: a global sequence number (SSE {@code id:}, WebSocket
- * {@code seq}) and the already-encoded JSON, so fan-out to many clients encodes nothing.
- *
- * @param taskId the task a task event is about; null for queue and control events
+ * {@code seq}) and the already-encoded JSON. The wire frames are built once, on first use, and
+ * shared by every client: fan-out to ten thousand streams encodes nothing ten thousand times.
+ * Immutable to its readers; the frames are published through volatile fields because hubs on
+ * different event loops may build them at the same time (they build equal values).
  */
-public record StreamEvent(long seq, Kind kind, String taskId, String json) {
+public final class StreamEvent {
   public enum Kind {
     /** A full task JSON: a later one for the same task supersedes it. */
     TASK,
@@ -18,6 +21,37 @@ public record StreamEvent(long seq, Kind kind, String taskId, String json) {
     CONTROL
   }
 
+  private final long seq;
+  private final Kind kind;
+  private final String taskId;
+  private final String json;
+  private volatile Buffer sseFrame;
+  private volatile String webSocketFrame;
+
+  /** @param taskId the task a task event is about; null for queue and control events */
+  public StreamEvent(long seq, Kind kind, String taskId, String json) {
+    this.seq = seq;
+    this.kind = kind;
+    this.taskId = taskId;
+    this.json = json;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public String json() {
+    return json;
+  }
+
   public boolean isTaskEvent() {
     return kind == Kind.TASK || kind == Kind.TASK_TERMINAL;
   }
@@ -26,21 +60,33 @@ public record StreamEvent(long seq, Kind kind, String taskId, String json) {
     return kind == Kind.TASK_TERMINAL;
   }
 
-  public String sseFrame() {
-    return "id: " + seq + "\ndata: " + json + "\n\n";
+  /** The UTF-8 SSE frame; writing it does not consume it (Vert.x writes a slice). */
+  public Buffer sseFrame() {
+    Buffer frame = sseFrame;
+    if (frame == null) sseFrame = frame = Buffer.buffer("id: " + seq + "\ndata: " + json + "\n\n");
+    return frame;
   }
 
   /** The same JSON with {@code seq} (and {@code type} for task events) added in front. */
   public String webSocketFrame() {
-    return switch (kind) {
-      case CONTROL -> json;
-      case QUEUE -> "{\"seq\":" + seq + "," + json.substring(1);
-      case TASK, TASK_TERMINAL -> "{\"type\":\"task_updated\",\"seq\":" + seq + "," + json.substring(1);
-    };
+    String frame = webSocketFrame;
+    if (frame == null) {
+      webSocketFrame = frame = switch (kind) {
+        case CONTROL -> json;
+        case QUEUE -> "{\"seq\":" + seq + "," + json.substring(1);
+        case TASK, TASK_TERMINAL -> "{\"type\":\"task_updated\",\"seq\":" + seq + "," + json.substring(1);
+      };
+    }
+    return frame;
   }
 
   /** Rough heap cost, for the per-client buffer bound. */
   public int weight() {
     return 64 + 2 * json.length();
+  }
+
+  @Override
+  public String toString() {
+    return "StreamEvent[seq=" + seq + ", kind=" + kind + ", taskId=" + taskId + "]";
   }
 }

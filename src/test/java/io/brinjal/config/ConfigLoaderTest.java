@@ -66,6 +66,8 @@ class ConfigLoaderTest {
         "BRINJAL_LOG_FORMAT", "json",
         "BRINJAL_SHUTDOWN_GRACE_SECONDS", "5"));
     assertEquals(new BrinjalConfig.Http("127.0.0.1", 9100, "/api/tasks"), c.http());
+    assertEquals(Runtime.getRuntime().availableProcessors(), c.http().resolvedInstances(), "0: one per processor");
+    assertEquals(3, ConfigLoader.load(Map.of("BRINJAL_HTTP_INSTANCES", "3")).http().resolvedInstances());
     assertEquals(50, c.retention().done());
     assertEquals(20, c.semaphores().get("multiple"));
     assertEquals("json", c.logging().format());
@@ -81,6 +83,8 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"http\": {\"port\": \"eighty\"}}")).startsWith("http.port"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"http\": {\"port\": 70000}}")).startsWith("http.port"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"http\": {\"prefix\": \"api/\"}}")).startsWith("http.prefix"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"http\": {\"instances\": -1}}")).startsWith("http.instances"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_HTTP_INSTANCES", "all"))).contains("http.instances"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"semaphores\": {\"single\": 0}}")).startsWith("semaphores.single"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"semaphores\": {\"Bad Name\": 1}}")).startsWith("semaphores.Bad Name"));
     assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"retention\": {\"done\": -1}}")).startsWith("retention.done"));

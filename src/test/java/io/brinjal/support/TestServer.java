@@ -50,7 +50,7 @@ public final class TestServer {
   private static TestServer start(Vertx vertx, String configJson, Clock clock, PrometheusMeterRegistry meters, int port) {
     BrinjalConfig base = ConfigLoader.fromJson(configJson);
     BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", port, base.http().prefix(),
-        base.http().idleTimeoutSeconds()));
+        base.http().idleTimeoutSeconds(), base.http().instances()));
     BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock, meters);
     String id = HttpProbe.await(vertx.deployVerticle(verticle));
     return new TestServer(verticle, new HttpProbe(vertx, verticle.port()), id);

@@ -1,0 +1,56 @@
+package io.brinjal;
+
+import io.brinjal.api.InvalidRequests;
+import io.brinjal.config.BrinjalConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One HTTP server on its own event loop, serving the shared router. Servers of one Vert.x that
+ * listen on the same port share it: Vert.x hands new connections to them in turn, so each
+ * connection (its parsing, JSON and stream writes) stays on one loop while the engine's state
+ * stays on the engine's loop, reached only through futures.
+ */
+final class HttpListener extends VerticleBase {
+  // Vert.x shares a random port among servers that ask for the same negative port; each
+  // Brinjal server takes its own number, so two of them in one Vert.x never share a socket
+  private static final AtomicInteger NEXT_SHARED_RANDOM_PORT = new AtomicInteger();
+
+  private final Handler<HttpServerRequest> router;
+  private final BrinjalConfig.Http http;
+  private final int port;
+
+  HttpListener(Handler<HttpServerRequest> router, BrinjalConfig.Http http, int port) {
+    this.router = router;
+    this.http = http;
+    this.port = port;
+  }
+
+  /** The port to ask Vert.x for: the configured one, or a shared random one for port 0. */
+  static int portToShare(BrinjalConfig.Http http) {
+    if (http.port() != 0 || http.resolvedInstances() == 1) return http.port();
+    return -(NEXT_SHARED_RANDOM_PORT.getAndIncrement() % 65_535 + 1);
+  }
+
+  @Override
+  public Future<?> start() {
+    return listen(vertx, router, http, port);
+  }
+
+  static Future<HttpServer> listen(io.vertx.core.Vertx vertx, Handler<HttpServerRequest> router,
+      BrinjalConfig.Http http, int port) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout(http.idleTimeoutSeconds()) // stalled clients; streams send keep-alives
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(InvalidRequests::handle)
+        .requestHandler(router)
+        .listen(port, http.host());
+  }
+}
