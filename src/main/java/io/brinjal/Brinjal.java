@@ -9,7 +9,6 @@ import io.brinjal.examples.ExampleIOTask;
 import io.brinjal.examples.NoopTask;
 import io.brinjal.examples.ProgressTask;
 import io.brinjal.examples.SleepTask;
-import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.metrics.HealthRoutes;
@@ -18,14 +17,15 @@ import io.brinjal.metrics.Readiness;
 import io.brinjal.metrics.TaskLog;
 import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.recurring.ScheduleSpec;
+import io.brinjal.recurring.ScheduleStore;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.streaming.Transport;
 import io.brinjal.task.TaskRegistry;
-import io.brinjal.task.TaskType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +43,14 @@ public final class Brinjal {
   private final Router router;
   private final BrinjalMetrics metrics;
   private final Readiness readiness = new Readiness();
+  private final Future<Void> started;
 
   private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters) {
     List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
     this.engine = new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, clock);
-    this.scheduler = new RecurringScheduler(engine, clock);
+    String storeFile = config.recurring().storeFile();
+    this.scheduler = new RecurringScheduler(engine, clock,
+        storeFile.isEmpty() ? null : new ScheduleStore(vertx, Path.of(storeFile)));
     this.streams = new StreamService(engine);
     this.router = TaskRoutes.create(vertx, engine, streams, scheduler);
     this.metrics = BrinjalMetrics.create(engine, meters);
@@ -57,7 +60,17 @@ public final class Brinjal {
       metrics.streamEventsDropped(t.label(), () -> streams.stats(t).droppedEvents());
     }
     engine.addListener(new TaskLog());
-    configured.forEach(scheduler::create);
+    configured.forEach(scheduler::declare);
+    this.started = scheduler.restore();
+  }
+
+  /**
+   * Completes once the schedules of {@code recurring.store_file} are back (at once without
+   * one); fails with a {@link ConfigException} naming the file and entry if they cannot be read,
+   * or the file cannot be written. Start serving requests after it.
+   */
+  public Future<Void> started() {
+    return started;
   }
 
   /**
@@ -86,19 +99,7 @@ public final class Brinjal {
     List<ScheduleSpec> specs = new ArrayList<>();
     List<BrinjalConfig.ScheduleEntry> entries = config.recurring().schedules();
     for (int i = 0; i < entries.size(); i++) {
-      BrinjalConfig.ScheduleEntry e = entries.get(i);
-      String key = "recurring.schedules[" + i + "]";
-      TaskType type;
-      try {
-        type = ScheduleSpec.taskType(registry, e.taskType());
-      } catch (NotFoundException ex) {
-        throw new ConfigException(key + ".task_type: " + ex.getMessage());
-      }
-      try {
-        specs.add(ScheduleSpec.define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled()));
-      } catch (RuntimeException ex) { // a refused parameter, or a constructor that throws
-        throw new ConfigException(key + " (" + e.taskType() + "): " + ex.getMessage());
-      }
+      specs.add(ScheduleSpec.fromEntry(registry, entries.get(i), "recurring.schedules[" + i + "]"));
     }
     return specs;
   }

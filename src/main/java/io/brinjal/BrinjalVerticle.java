@@ -62,7 +62,8 @@ public final class BrinjalVerticle extends VerticleBase {
     int port = HttpListener.portToShare(http);
     int more = http.resolvedInstances() - 1;
     // the first server on this verticle's loop (the engine's), the others on loops of their own
-    return HttpListener.listen(vertx, root, http, port)
+    return brinjal.started()
+        .compose(v -> HttpListener.listen(vertx, root, http, port))
         .compose(s -> {
           server = s;
           return more == 0 ? Future.succeededFuture()

@@ -3,6 +3,7 @@ package io.brinjal.api;
 import io.brinjal.execution.ConflictException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TooBusyException;
+import io.brinjal.recurring.ScheduleStore;
 import io.brinjal.task.InvalidParameterException;
 import io.brinjal.task.TaskType;
 import io.vertx.ext.web.RoutingContext;
@@ -36,6 +37,9 @@ public final class Failures {
       Replies.detail(ctx, 409, e.getMessage());
     } else if (failure instanceof TaskType.TaskConstructionException e) {
       LOG.error("task construction failed", e);
+      Replies.detail(ctx, 500, e.getMessage());
+    } else if (failure instanceof ScheduleStore.ScheduleStoreException e) {
+      LOG.error("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
       Replies.detail(ctx, 500, e.getMessage());
     } else if (failure instanceof IllegalStateException e && "the engine is closed".equals(e.getMessage())) {
       ctx.response().putHeader("Retry-After", "5");

@@ -90,8 +90,13 @@ public record BrinjalConfig(
   /**
    * @param defaultTz the time zone of schedules that name none
    * @param schedules schedules created at start-up (their task types and parameters are checked then)
+   * @param storeFile where schedules created over HTTP are kept across restarts; empty: in memory only
    */
-  public record Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules) {}
+  public record Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules, String storeFile) {
+    public Recurring(ZoneId defaultTz, List<ScheduleEntry> schedules) {
+      this(defaultTz, schedules, "");
+    }
+  }
 
   /** One schedule declared in the configuration. */
   public record ScheduleEntry(String taskType, ObjectNode params, CronSchedule cron, int maxConcurrent,

@@ -44,6 +44,7 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
           Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
+          Map.entry("BRINJAL_RECURRING_STORE_FILE", "recurring.store_file"),
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
           Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"));
 
@@ -249,20 +250,30 @@ public final class ConfigLoader {
 
 
   private static BrinjalConfig.Recurring recurring(ObjectNode recurring) {
-    onlyKeys(recurring, "recurring.", Set.of("default_tz", "schedules"));
+    onlyKeys(recurring, "recurring.", Set.of("default_tz", "schedules", "store_file"));
     ZoneId defaultTz = zone(recurring, "recurring.default_tz");
     JsonNode list = recurring.get("schedules");
     if (list == null || !list.isArray()) throw new ConfigException("recurring.schedules: must be a list");
     List<BrinjalConfig.ScheduleEntry> schedules = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) schedules.add(scheduleEntry(list.get(i), "recurring.schedules[" + i + "]", defaultTz));
-    return new BrinjalConfig.Recurring(defaultTz, List.copyOf(schedules));
+    return new BrinjalConfig.Recurring(defaultTz, List.copyOf(schedules), text(recurring, "recurring.store_file").trim());
   }
 
-  /** Shape, cron and zone are checked here; the task type and its parameters at start-up. */
+  /** The keys of a schedule definition, in the configuration and in the store file. */
+  public static final Set<String> SCHEDULE_KEYS = Set.of("task_type", "params", "cron_expression", "tz",
+      "max_concurrent", "enabled", "pause_after_failures");
+
   private static BrinjalConfig.ScheduleEntry scheduleEntry(JsonNode node, String key, ZoneId defaultTz) {
     if (!(node instanceof ObjectNode entry)) throw new ConfigException(key + ": must be an object");
-    onlyKeys(entry, key + ".", Set.of("task_type", "params", "cron_expression", "tz", "max_concurrent",
-        "enabled", "pause_after_failures"));
+    onlyKeys(entry, key + ".", SCHEDULE_KEYS);
+    return scheduleEntry(entry, key, defaultTz);
+  }
+
+  /**
+   * Shape, cron and zone are checked here; the task type and its parameters at start-up. Keys
+   * other than {@link #SCHEDULE_KEYS} are the caller's to check. Errors name {@code key}.
+   */
+  public static BrinjalConfig.ScheduleEntry scheduleEntry(ObjectNode entry, String key, ZoneId defaultTz) {
     String taskType = text(entry, key + ".task_type");
     JsonNode params = entry.get("params");
     if (params != null && !params.isObject()) throw new ConfigException(key + ".params: must be an object");

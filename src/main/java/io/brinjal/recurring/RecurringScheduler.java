@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * queued or running, in which case the firing is skipped and counted. Either way the next run is
  * computed from now, so a late wake-up (a paused server, a busy loop) fires once, never a burst.
  * Instance ends reach the statistics through a {@link TaskListener}.
+ *
+ * <p>With a {@link ScheduleStore}, schedules created over HTTP (not the configured ones, which
+ * are declared anew at each start) are written to its file after every change, and
+ * {@link #restore()} brings them back with their ids, state and statistics.
  */
 public final class RecurringScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(RecurringScheduler.class);
@@ -51,6 +55,7 @@ public final class RecurringScheduler {
   private final TaskEngine engine;
   private final Vertx vertx;
   private final Clock clock;
+  private final ScheduleStore store; // null: schedules live in memory only
   private final List<Listener> listeners = new ArrayList<>();
 
   /** What a firing did: queued an instance, skipped (max_concurrent reached), or could not build it. */
@@ -81,9 +86,15 @@ public final class RecurringScheduler {
 
   /** Create it before tasks flow: it registers a listener on the engine. */
   public RecurringScheduler(TaskEngine engine, Clock clock) {
+    this(engine, clock, null);
+  }
+
+  /** With a store: schedules created over HTTP survive restarts (see {@link #restore()}). */
+  public RecurringScheduler(TaskEngine engine, Clock clock, ScheduleStore store) {
     this.engine = engine;
     this.vertx = engine.vertx();
     this.clock = clock;
+    this.store = store;
     engine.addListener(new TaskListener() {
       @Override
       public void onSubmitted(TaskRecord task) {
@@ -105,14 +116,33 @@ public final class RecurringScheduler {
 
   // ---------------------------------------------------------------- API
 
-  /** Stores a schedule; its first run is the next match after now, never now. Answers its JSON. */
+  /**
+   * Registers a schedule asked for over HTTP; its first run is the next match after now, never
+   * now. With a store, answers its JSON once the store file holds it; if the file cannot be
+   * written, the schedule is dropped again and the future fails with a
+   * {@link ScheduleStore.ScheduleStoreException}.
+   */
   public Future<ObjectNode> create(ScheduleSpec spec) {
-    return engine.onLoop(() -> createOnLoop(spec).toJson());
+    return engine.onLoop(() -> {
+      Schedule s = createOnLoop(spec, true);
+      return persistOnLoop()
+          .map(v -> s.toJson())
+          .recover(e -> {
+            forgetOnLoop(s);
+            return Future.failedFuture(new ScheduleStore.ScheduleStoreException(
+                "the schedule was not created: the store file could not be written (the server log says why)", e));
+          });
+    }).compose(saved -> saved);
   }
 
-  Schedule createOnLoop(ScheduleSpec spec) {
+  /** Registers a schedule of the configuration: never stored, since the configuration declares it at each start. */
+  public Future<ObjectNode> declare(ScheduleSpec spec) {
+    return engine.onLoop(() -> createOnLoop(spec, false).toJson());
+  }
+
+  private Schedule createOnLoop(ScheduleSpec spec, boolean kept) {
     if (closed) throw new IllegalStateException("the engine is closed");
-    Schedule s = new Schedule(UUID.randomUUID().toString(), spec, now());
+    Schedule s = new Schedule(UUID.randomUUID().toString(), spec, now(), kept && store != null);
     schedules.put(s.id, s);
     listeners.forEach(l -> l.onScheduleCreated(s.id));
     if (spec.enabled()) enableOnLoop(s);
@@ -127,7 +157,9 @@ public final class RecurringScheduler {
   public Future<String> listJson() {
     return engine.onLoop(() -> {
       ArrayNode out = Json.NODES.arrayNode(schedules.size());
-      schedules.values().forEach(s -> out.add(s.toJson()));
+      // restored schedules join after the configured ones of this start, yet are older
+      schedules.values().stream().sorted(Comparator.comparing((Schedule s) -> s.createdAt))
+          .forEach(s -> out.add(s.toJson()));
       return Json.encode(out);
     });
   }
@@ -140,37 +172,41 @@ public final class RecurringScheduler {
   public Future<Boolean> enable(String id) {
     return engine.onLoop(() -> {
       Schedule s = findOnLoop(id);
-      if (s.enabled) return false;
+      if (s.enabled) return Future.succeededFuture(false);
       enableOnLoop(s);
       LOG.info("recurring {} enabled, next_run={}", id, s.nextRun);
       armOnLoop();
-      return true;
-    });
+      return persistChangeOnLoop(s, "enabled").map(true);
+    }).compose(saved -> saved);
   }
 
   /** Disables a schedule; instances already queued or running go on. False if it already was. */
   public Future<Boolean> disable(String id) {
     return engine.onLoop(() -> {
       Schedule s = findOnLoop(id);
-      if (!s.enabled) return false;
+      if (!s.enabled) return Future.succeededFuture(false);
       disableOnLoop(s, "disabled by request");
       LOG.info("recurring {} disabled", id);
       armOnLoop();
-      return true;
-    });
+      return persistChangeOnLoop(s, "disabled").map(true);
+    }).compose(saved -> saved);
   }
 
   /** Removes a schedule; its instances already queued or running go on as ordinary tasks. */
   public Future<Void> delete(String id) {
     return engine.onLoop(() -> {
       Schedule s = findOnLoop(id);
-      schedules.remove(id);
-      s.active.forEach(byInstance::remove);
-      listeners.forEach(l -> l.onScheduleDeleted(id));
+      forgetOnLoop(s);
       LOG.info("recurring {} deleted", id);
-      armOnLoop();
-      return null;
-    });
+      return persistChangeOnLoop(s, "deleted");
+    }).compose(saved -> saved);
+  }
+
+  private void forgetOnLoop(Schedule s) {
+    schedules.remove(s.id);
+    s.active.forEach(byInstance::remove);
+    listeners.forEach(l -> l.onScheduleDeleted(s.id));
+    armOnLoop();
   }
 
   /** The next {@code n} firings from now (also for a disabled schedule: what it would do). */
@@ -206,13 +242,77 @@ public final class RecurringScheduler {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** Stops firing. Instances already queued are the engine's to close. */
+  /** Stops firing and writes the latest statistics. Instances already queued are the engine's to close. */
   public Future<Void> close() {
     return engine.onLoop(() -> {
       closed = true;
       cancelTimerOnLoop();
-      return null;
-    });
+      return persistOnLoop().recover(e -> {
+        LOG.warn("recurring schedules: last save failed: {}", e.getMessage());
+        return Future.succeededFuture();
+      });
+    }).compose(saved -> saved);
+  }
+
+  // ---------------------------------------------------------------- the store file
+
+  /**
+   * Brings back the schedules of the store file (none without a store), with their ids, state
+   * and statistics; an enabled one runs next at its next match after now (no catch-up for the
+   * time the server was down). Then writes the file once, so a store that cannot be written
+   * fails the start rather than the first change. Fails with a ConfigException naming the file
+   * and the entry if an entry cannot be used (unknown task type, refused parameters).
+   */
+  public Future<Void> restore() {
+    if (store == null) return Future.succeededFuture();
+    return store.load()
+        .compose(entries -> engine.onLoop(() -> {
+          restoreOnLoop(entries);
+          return persistOnLoop().recover(e -> Future.<Void>failedFuture(
+              new io.brinjal.config.ConfigException("recurring.store_file: " + e.getMessage())));
+        }))
+        .compose(saved -> saved);
+  }
+
+  private void restoreOnLoop(List<ObjectNode> entries) {
+    List<Schedule> restored = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Schedule s = StoredSchedule.parse(entries.get(i), store.where(i), registry(), defaultZone());
+      if (schedules.containsKey(s.id) || restored.stream().anyMatch(r -> r.id.equals(s.id))) {
+        throw new io.brinjal.config.ConfigException(store.where(i) + ".recurring_id: '" + s.id + "' appears twice");
+      }
+      restored.add(s);
+    }
+    for (Schedule s : restored) {
+      if (s.enabled) s.nextRun = s.spec.cron().nextAfter(now()).orElse(null);
+      schedules.put(s.id, s);
+      listeners.forEach(l -> l.onScheduleCreated(s.id));
+    }
+    LOG.info("recurring: {} schedule(s) restored from {}", restored.size(), store.file());
+    armOnLoop();
+  }
+
+  /** Writes every kept schedule; completes when the file holds them (at once without a store). */
+  private Future<Void> persistOnLoop() {
+    if (store == null) return Future.succeededFuture();
+    ArrayNode kept = Json.NODES.arrayNode();
+    schedules.values().stream().filter(s -> s.kept).sorted(Comparator.comparing((Schedule s) -> s.createdAt))
+        .forEach(s -> kept.add(s.toStoredJson()));
+    return store.save(kept);
+  }
+
+  /** After a change asked for over HTTP: the change stands, but the caller hears if the file lags behind. */
+  private Future<Void> persistChangeOnLoop(Schedule s, String what) {
+    if (!s.kept) return Future.succeededFuture();
+    return persistOnLoop().recover(e -> Future.failedFuture(new ScheduleStore.ScheduleStoreException(
+        "recurring " + s.id + " is " + what + ", but the store file could not be written (the server log says why);"
+            + " the next change writes it again", e)));
+  }
+
+  /** After statistics changed: best effort, a failure is logged and the next change retries. */
+  private void persistQuietlyOnLoop(Schedule s) {
+    if (!s.kept) return;
+    persistOnLoop().onFailure(e -> LOG.warn("recurring {}: statistics not saved: {}", s.id, e.getMessage()));
   }
 
   // ---------------------------------------------------------------- firing
@@ -237,6 +337,7 @@ public final class RecurringScheduler {
         }
         // from now, not from the missed match: however late the wake-up, one firing catches up
         if (s.enabled) s.nextRun = s.spec.cron().nextAfter(now).orElse(null);
+        persistQuietlyOnLoop(s);
       }
     } finally {
       armOnLoop();
@@ -300,6 +401,7 @@ public final class RecurringScheduler {
           ? rec.errorMessage() : rec.errorType() + ": " + rec.errorMessage());
       default -> s.totalRuns++; // cancelled: neither a success nor a failure
     }
+    persistQuietlyOnLoop(s);
   }
 
   private void failedOnLoop(Schedule s, String error) {

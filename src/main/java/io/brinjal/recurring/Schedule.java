@@ -14,6 +14,8 @@ final class Schedule {
   final String id;
   final ScheduleSpec spec;
   final Instant createdAt;
+  /** Created over HTTP, so kept in the store file; configured ones are declared anew at each start. */
+  final boolean kept;
   /** Instances queued or running now; they count toward {@code max_concurrent}. */
   final Set<String> active = new LinkedHashSet<>();
 
@@ -27,11 +29,22 @@ final class Schedule {
   long totalFailures;
   long skippedRuns;
 
-  Schedule(String id, ScheduleSpec spec, Instant createdAt) {
+  Schedule(String id, ScheduleSpec spec, Instant createdAt, boolean kept) {
     this.id = id;
     this.spec = spec;
     this.createdAt = createdAt;
+    this.kept = kept;
   }
+
+  /** What the store file keeps: the definition and the statistics, not what a restart resets. */
+  ObjectNode toStoredJson() {
+    ObjectNode o = toJson();
+    o.remove(RUNTIME_KEYS);
+    return o;
+  }
+
+  /** Recomputed or emptied by a restart: the next run from now, no instance still queued. */
+  static final java.util.List<String> RUNTIME_KEYS = java.util.List.of("next_run", "active_runs");
 
   /** Every key, always, with null where unset. */
   ObjectNode toJson() {

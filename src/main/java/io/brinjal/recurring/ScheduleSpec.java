@@ -1,6 +1,8 @@
 package io.brinjal.recurring;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.config.ConfigException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.json.Json;
 import io.brinjal.task.InvalidParameterException;
@@ -46,6 +48,24 @@ public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, 
     ObjectNode copy = params == null ? Json.object() : params.deepCopy();
     type.bind(copy, Map.of());
     return new ScheduleSpec(type, copy, cron, maxConcurrent, pauseAfterFailures, enabled);
+  }
+
+  /**
+   * A definition from the configuration or the store file, checked against the registry; throws
+   * {@link ConfigException} naming {@code key} (and the field) when it cannot be used.
+   */
+  public static ScheduleSpec fromEntry(TaskRegistry registry, BrinjalConfig.ScheduleEntry e, String key) {
+    TaskType type;
+    try {
+      type = taskType(registry, e.taskType());
+    } catch (NotFoundException ex) {
+      throw new ConfigException(key + ".task_type: " + ex.getMessage());
+    }
+    try {
+      return define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled());
+    } catch (RuntimeException ex) { // a refused parameter, or a constructor that throws
+      throw new ConfigException(key + " (" + e.taskType() + "): " + ex.getMessage());
+    }
   }
 
   /** A fresh task for one firing; nothing is shared with earlier runs, not even parameter trees. */
