@@ -140,11 +140,12 @@ class RecurringStoreApiTest {
   }
 
   @Test
-  void whenTheStoreStopsWorkingChangesAnswer500AndNothingSavedIsLost(Vertx vertx) throws IOException {
+  void whenTheStoreStopsWorkingChangesAreRefusedWith503AndUndone(Vertx vertx) throws IOException {
     Path folder = dir.resolve("store");
     Path store = folder.resolve("recurring.json");
     HttpProbe http = TestServer.start(vertx, config(store)).http();
     String kept = http.postJson("/recurring/NoopTask?cron_expression=" + q("@hourly"), "{}").json().get("recurring_id").asText();
+    String nextRun = byId(http, kept).get("next_run").asText();
 
     // the folder turns into a file: every later write fails
     Files.delete(store);
@@ -152,21 +153,27 @@ class RecurringStoreApiTest {
     Files.writeString(folder, "in the way");
 
     Reply refused = http.postJson("/recurring/NoopTask?cron_expression=" + q("@weekly"), "{}");
-    assertEquals(500, refused.status());
-    assertTrue(refused.detail().startsWith("the schedule was not created"), refused.detail());
+    assertEquals(503, refused.status());
+    assertTrue(refused.detail().contains("was not created: the store file could not be written"), refused.detail());
+    assertTrue(Integer.parseInt(refused.headers().get("Retry-After")) > 0);
     assertFalse(refused.detail().contains(folder.toString()), "no server paths in answers");
-    assertEquals(2, list(http).size(), "the refused schedule is not there either (configured + kept)");
+    assertEquals(2, list(http).size(), "the refused schedule is not there (configured + kept)");
 
-    Reply disabled = http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of());
-    assertEquals(500, disabled.status());
-    assertTrue(disabled.detail().contains("is disabled, but the store file could not be written"), disabled.detail());
-    assertFalse(byId(http, kept).get("enabled").asBoolean(), "the change itself stands");
+    Reply disable = http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of());
+    assertEquals(503, disable.status());
+    assertTrue(disable.detail().contains("was not disabled"), disable.detail());
+    JsonNode unchanged = byId(http, kept);
+    assertTrue(unchanged.get("enabled").asBoolean(), "undone");
+    assertEquals(nextRun, unchanged.get("next_run").asText());
+
+    assertEquals(503, http.delete("/recurring/" + kept).status());
+    assertEquals(200, http.get("/recurring/" + kept).status(), "the refused delete is undone");
 
     Files.delete(folder); // fixed: the next change writes everything again
-    assertEquals(200, http.send(HttpMethod.PATCH, "/recurring/" + kept + "/enable", null, Map.of()).status());
+    assertEquals(200, http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of()).status());
     JsonNode saved = Json.MAPPER.readTree(store.toFile()).get("schedules");
     assertEquals(1, saved.size());
     assertEquals(kept, saved.get(0).get("recurring_id").asText());
-    assertTrue(saved.get(0).get("enabled").asBoolean());
+    assertFalse(saved.get(0).get("enabled").asBoolean());
   }
 }

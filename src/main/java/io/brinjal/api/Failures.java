@@ -39,8 +39,10 @@ public final class Failures {
       LOG.error("task construction failed", e);
       Replies.detail(ctx, 500, e.getMessage());
     } else if (failure instanceof ScheduleStore.ScheduleStoreException e) {
+      // the server cannot hold the change (a disk, not a bug): refused, nothing half done
       LOG.error("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
-      Replies.detail(ctx, 500, e.getMessage());
+      ctx.response().putHeader("Retry-After", "30");
+      Replies.detail(ctx, 503, e.getMessage() + "; retry later");
     } else if (failure instanceof IllegalStateException e && "the engine is closed".equals(e.getMessage())) {
       ctx.response().putHeader("Retry-After", "5");
       Replies.detail(ctx, 503, "the server is shutting down");

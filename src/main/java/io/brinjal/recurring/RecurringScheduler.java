@@ -120,18 +120,13 @@ public final class RecurringScheduler {
    * Registers a schedule asked for over HTTP; its first run is the next match after now, never
    * now. With a store, answers its JSON once the store file holds it; if the file cannot be
    * written, the schedule is dropped again and the future fails with a
-   * {@link ScheduleStore.ScheduleStoreException}.
+   * {@link ScheduleStore.ScheduleStoreException}. The same holds for enable, disable and delete:
+   * a change the file does not hold is undone.
    */
   public Future<ObjectNode> create(ScheduleSpec spec) {
     return engine.onLoop(() -> {
       Schedule s = createOnLoop(spec, true);
-      return persistOnLoop()
-          .map(v -> s.toJson())
-          .recover(e -> {
-            forgetOnLoop(s);
-            return Future.failedFuture(new ScheduleStore.ScheduleStoreException(
-                "the schedule was not created: the store file could not be written (the server log says why)", e));
-          });
+      return saveOrUndoOnLoop(s, "created", () -> forgetOnLoop(s)).map(v -> s.toJson());
     }).compose(saved -> saved);
   }
 
@@ -173,10 +168,11 @@ public final class RecurringScheduler {
     return engine.onLoop(() -> {
       Schedule s = findOnLoop(id);
       if (s.enabled) return Future.succeededFuture(false);
+      Runnable undo = s.undoToggle();
       enableOnLoop(s);
       LOG.info("recurring {} enabled, next_run={}", id, s.nextRun);
       armOnLoop();
-      return persistChangeOnLoop(s, "enabled").map(true);
+      return saveOrUndoOnLoop(s, "enabled", undo).map(true);
     }).compose(saved -> saved);
   }
 
@@ -185,10 +181,11 @@ public final class RecurringScheduler {
     return engine.onLoop(() -> {
       Schedule s = findOnLoop(id);
       if (!s.enabled) return Future.succeededFuture(false);
+      Runnable undo = s.undoToggle();
       disableOnLoop(s, "disabled by request");
       LOG.info("recurring {} disabled", id);
       armOnLoop();
-      return persistChangeOnLoop(s, "disabled").map(true);
+      return saveOrUndoOnLoop(s, "disabled", undo).map(true);
     }).compose(saved -> saved);
   }
 
@@ -198,7 +195,7 @@ public final class RecurringScheduler {
       Schedule s = findOnLoop(id);
       forgetOnLoop(s);
       LOG.info("recurring {} deleted", id);
-      return persistChangeOnLoop(s, "deleted");
+      return saveOrUndoOnLoop(s, "deleted", () -> rememberOnLoop(s));
     }).compose(saved -> saved);
   }
 
@@ -207,6 +204,12 @@ public final class RecurringScheduler {
     s.active.forEach(byInstance::remove);
     listeners.forEach(l -> l.onScheduleDeleted(s.id));
     armOnLoop();
+  }
+
+  private void rememberOnLoop(Schedule s) {
+    schedules.put(s.id, s);
+    s.active.forEach(instance -> byInstance.put(instance, s));
+    listeners.forEach(l -> l.onScheduleCreated(s.id));
   }
 
   /** The next {@code n} firings from now (also for a disabled schedule: what it would do). */
@@ -301,12 +304,18 @@ public final class RecurringScheduler {
     return store.save(kept);
   }
 
-  /** After a change asked for over HTTP: the change stands, but the caller hears if the file lags behind. */
-  private Future<Void> persistChangeOnLoop(Schedule s, String what) {
+  /**
+   * After a change asked for over HTTP: done once the file holds it, else undone (the store
+   * fails coalesced saves newest first, so undos run in the reverse order of the changes).
+   */
+  private Future<Void> saveOrUndoOnLoop(Schedule s, String what, Runnable undo) {
     if (!s.kept) return Future.succeededFuture();
-    return persistOnLoop().recover(e -> Future.failedFuture(new ScheduleStore.ScheduleStoreException(
-        "recurring " + s.id + " is " + what + ", but the store file could not be written (the server log says why);"
-            + " the next change writes it again", e)));
+    return persistOnLoop().recover(e -> {
+      undo.run();
+      armOnLoop();
+      return Future.failedFuture(new ScheduleStore.ScheduleStoreException("recurring " + s.id + " was not " + what
+          + ": the store file could not be written (the server log says why)", e));
+    });
   }
 
   /** After statistics changed: best effort, a failure is logged and the next change retries. */

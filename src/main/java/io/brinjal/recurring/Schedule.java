@@ -36,6 +36,20 @@ final class Schedule {
     this.kept = kept;
   }
 
+  /** Puts enabled, disabled_reason, next_run and the failure count back as they are now. */
+  Runnable undoToggle() {
+    boolean wasEnabled = enabled;
+    String reason = disabledReason;
+    Instant next = nextRun;
+    int failures = consecutiveFailures;
+    return () -> {
+      enabled = wasEnabled;
+      disabledReason = reason;
+      nextRun = next;
+      consecutiveFailures = failures;
+    };
+  }
+
   /** What the store file keeps: the definition and the statistics, not what a restart resets. */
   ObjectNode toStoredJson() {
     ObjectNode o = toJson();

@@ -100,7 +100,8 @@ public final class ScheduleStore {
     waitingPromises = new ArrayList<>();
     Buffer content = Buffer.buffer(Json.encode(root) + "\n");
     write(content).onComplete(ar -> {
-      promises.forEach(p -> p.handle(ar));
+      // newest first: a failed save undoes its change, and undos must unwind in reverse order
+      for (int i = promises.size() - 1; i >= 0; i--) promises.get(i).handle(ar);
       writeNext();
     });
   }
