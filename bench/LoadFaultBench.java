@@ -111,13 +111,20 @@ public class LoadFaultBench {
       else byStatus.merge(status, 1, Integer::sum);
     }
     System.out.printf("accepted tasks by final status: %s; lost (accepted but not listed): %d%n", byStatus, lost);
+    List<String> problems = new ArrayList<>();
+    if (lost > 0) problems.add(lost + " accepted task(s) lost");
+    if (otherErrors.get() > 0) problems.add(otherErrors.get() + " submission error(s) other than 429");
+    if (streamErrors.get() > 0) problems.add(streamErrors.get() + " stream error(s)");
     for (int i = 0; i < semaphores.size(); i++) {
       JsonObject s = semaphores.getJsonObject(i);
       System.out.printf("semaphore %-8s limit %2d  peak running %2d%n", s.getString("name"), s.getInteger("limit"), s.getInteger("peak_running"));
+      if (s.getInteger("peak_running") > s.getInteger("limit")) problems.add("semaphore " + s.getString("name") + " ran above its limit");
     }
     System.out.println("DELETE /completed: " + send(http, HttpMethod.DELETE, "/completed", null).await(60, TimeUnit.SECONDS).body.replaceAll(",\"failed_task_ids\".*", "}"));
     if (!opt.get("pid").isEmpty()) System.out.println("server heap after pruning: " + heap(opt.get("pid")));
     vertx.close().await();
+    System.out.println(problems.isEmpty() ? "no problems" : "PROBLEMS: " + String.join("; ", problems));
+    System.exit(problems.isEmpty() ? 0 : 1);
   }
 
   private static final String[][] KINDS = {
