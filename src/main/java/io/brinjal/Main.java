@@ -49,8 +49,8 @@ public final class Main {
       LogSetup.stop();
       System.exit(1);
     }
-    LOG.info("Brinjal listening on http://{}:{}{}/ (semaphores {})", config.http().host(),
-        verticle.port(), config.http().prefix(), config.semaphores());
+    LOG.info("Brinjal listening on http://{}:{}{}/ ({} HTTP event loops, semaphores {})", config.http().host(),
+        verticle.port(), config.http().prefix(), config.http().resolvedInstances(), config.semaphores());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, verticle, config), "brinjal-shutdown"));
   }
 

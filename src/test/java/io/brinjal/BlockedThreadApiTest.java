@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BlockedThreadApiTest {
-  private static final long EVENT_LOOP_LIMIT_MS = 300;
+  private static final long EVENT_LOOP_LIMIT_MS = 500;
   private static final long WORKER_LIMIT_MS = 500;
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions()
