@@ -34,7 +34,9 @@ public final class HostApplication extends VerticleBase {
     Router app = Router.router(vertx);
     ownRoutes.accept(app);
     app.route("/jobs/*").subRouter(brinjal.router());
-    return vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").onSuccess(s -> server = s);
+    return brinjal.started()
+        .compose(v -> vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1"))
+        .onSuccess(s -> server = s);
   }
 
   @Override
