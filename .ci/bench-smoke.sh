@@ -12,7 +12,8 @@ run() {
   fi
 }
 run end-to-end bash bench/run-e2e.sh --tasks 300 --warmup 0 --progress-tasks 2
+BENCH_PROGRAM=bench/ThroughputBench.java run throughput bash bench/run-e2e.sh --tasks 500 --warmup 0
 run streams bash bench/run-streams.sh --subscribers 200 --tasks 5 --ws-clients 20 --ws-tasks 20 \
   --ws-per-client 5 --ws-cancels 4 --settle-s 2
 BRINJAL_TASK_LOG_LEVEL=WARN run load-and-fault bash bench/run-load-fault.sh --tasks 3000
-echo "bench smoke: end-to-end, streams and load-and-fault programs run clean against the jar"
+echo "bench smoke: end-to-end, throughput, streams and load-and-fault programs run clean against the jar"

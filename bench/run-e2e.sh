@@ -7,7 +7,8 @@
 #
 # Environment: BENCH_PORT (default 8123), BENCH_JAR (default target/brinjal.jar),
 # BENCH_SERVER_LOG (default: a temporary file), BENCH_JAVA_OPTS (extra JVM flags for the
-# server), and BRINJAL_SEMAPHORE_MULTIPLE (passed on to the server when set).
+# server), BENCH_PROGRAM (default bench/EndToEndBench.java; bench/ThroughputBench.java is the
+# lean raw-socket client), and BRINJAL_* settings (the server inherits the environment).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -70,5 +71,5 @@ if [[ $ready -ne 1 ]]; then
 fi
 
 status=0
-java -cp "$JAR" bench/EndToEndBench.java --host 127.0.0.1 --port "$PORT" --server-pid "$SERVER_PID" "$@" || status=$?
+java -cp "$JAR" "${BENCH_PROGRAM:-bench/EndToEndBench.java}" --host 127.0.0.1 --port "$PORT" --server-pid "$SERVER_PID" "$@" || status=$?
 exit "$status"
