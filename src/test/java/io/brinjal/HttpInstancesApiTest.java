@@ -2,6 +2,7 @@ package io.brinjal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.streaming.StreamService;
@@ -45,7 +46,10 @@ class HttpInstancesApiTest {
     StreamService streams = server.brinjal().streams();
     List<SseProbe> clients = queueStreams(http, 6);
     await().atMost(Duration.ofSeconds(5)).until(() -> streams.subscribers() == 6);
-    assertEquals(3, streams.busConsumers(), "one queue consumer on each of the three loops");
+    // Vert.x hands out event loops in turn, so three listeners sit on at least two distinct loops
+    // (three with a pool of three loops or more: 2 per processor by default)
+    int loops = streams.busConsumers();
+    assertTrue(loops >= 2 && loops <= 3, "one queue consumer per loop that got connections: " + loops);
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) ids.add(http.create("noop_task", null));
