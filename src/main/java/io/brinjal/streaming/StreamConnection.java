@@ -63,10 +63,6 @@ abstract class StreamConnection implements Outbox.Sink {
     return subscribe(address, null, () -> service.queueSnapshot(resumeFrom, withTaskUpdates));
   }
 
-  boolean isSubscribed(String address) {
-    return subscriptions.containsKey(address);
-  }
-
   int subscriptionCount() {
     return subscriptions.size();
   }
