@@ -118,12 +118,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     return registry;
   }
 
-  /** Refreshes the engine gauges on the engine's loop, then renders the Prometheus text format. */
+  /**
+   * Refreshes the engine gauges on the engine's loop, then renders the Prometheus text format
+   * back on the caller's context: rendering every meter is the bulk of a scrape and needs
+   * nothing of the engine's, so the engine's loop only does the refresh.
+   */
   public Future<String> scrape() {
     return engine.onLoop(() -> {
       refreshOnLoop();
-      return registry.scrape();
-    });
+      return null;
+    }).map(v -> registry.scrape());
   }
 
   private void refreshOnLoop() {
