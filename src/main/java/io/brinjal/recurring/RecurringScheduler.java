@@ -2,6 +2,7 @@ package io.brinjal.recurring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.config.ConfigException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
@@ -272,21 +273,20 @@ public final class RecurringScheduler {
         .compose(entries -> engine.onLoop(() -> {
           restoreOnLoop(entries);
           return persistOnLoop().recover(e -> Future.<Void>failedFuture(
-              new io.brinjal.config.ConfigException("recurring.store_file: " + e.getMessage())));
+              new ConfigException("recurring.store_file: " + e.getMessage())));
         }))
         .compose(saved -> saved);
   }
 
   private void restoreOnLoop(List<ObjectNode> entries) {
-    List<Schedule> restored = new ArrayList<>();
+    Map<String, Schedule> restored = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       Schedule s = StoredSchedule.parse(entries.get(i), store.where(i), registry(), defaultZone());
-      if (schedules.containsKey(s.id) || restored.stream().anyMatch(r -> r.id.equals(s.id))) {
-        throw new io.brinjal.config.ConfigException(store.where(i) + ".recurring_id: '" + s.id + "' appears twice");
+      if (schedules.containsKey(s.id) || restored.putIfAbsent(s.id, s) != null) {
+        throw new ConfigException(store.where(i) + ".recurring_id: '" + s.id + "' appears twice");
       }
-      restored.add(s);
     }
-    for (Schedule s : restored) {
+    for (Schedule s : restored.values()) {
       if (s.enabled) s.nextRun = s.spec.cron().nextAfter(now()).orElse(null);
       schedules.put(s.id, s);
       listeners.forEach(l -> l.onScheduleCreated(s.id));
@@ -297,11 +297,14 @@ public final class RecurringScheduler {
 
   /** Writes every kept schedule; completes when the file holds them (at once without a store). */
   private Future<Void> persistOnLoop() {
-    if (store == null) return Future.succeededFuture();
+    return store == null ? Future.succeededFuture() : store.save(this::keptJsonOnLoop);
+  }
+
+  private ArrayNode keptJsonOnLoop() {
     ArrayNode kept = Json.NODES.arrayNode();
     schedules.values().stream().filter(s -> s.kept).sorted(Comparator.comparing((Schedule s) -> s.createdAt))
         .forEach(s -> kept.add(s.toStoredJson()));
-    return store.save(kept);
+    return kept;
   }
 
   /**

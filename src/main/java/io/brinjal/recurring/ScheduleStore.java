@@ -15,13 +15,15 @@ import io.vertx.core.file.OpenOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The file that keeps schedules created over HTTP across restarts ({@code recurring.store_file}).
  * Each save writes the whole list to a temporary file with synchronous writes, then moves it
  * over the old one atomically: a crash leaves the previous list or the new one, never half.
- * Saves are coalesced (at most one write in flight; the newest list waiting goes next), and
- * each save's future completes once a write that contains it has reached the disk.
+ * Saves are coalesced: at most one write is in flight, and the list is read when a write
+ * starts, so saves asked for meanwhile cost nothing until then and share the next write. Each
+ * save's future completes once a write that contains it has reached the disk.
  * Called on the engine's event loop; the file system work runs on Vert.x's own blocking pool.
  */
 public final class ScheduleStore {
@@ -31,8 +33,8 @@ public final class ScheduleStore {
 
   // ---- event-loop confined ----
   private boolean writing;
-  private ArrayNode waiting;
-  private List<Promise<Void>> waitingPromises = new ArrayList<>();
+  private Supplier<ArrayNode> schedules; // the list as it is when the next write starts
+  private List<Promise<Void>> waiting = new ArrayList<>();
 
   public ScheduleStore(Vertx vertx, Path file) {
     this.fs = vertx.fileSystem();
@@ -78,26 +80,25 @@ public final class ScheduleStore {
     return "recurring.store_file: " + file + " schedules[" + index + "]";
   }
 
-  /** Writes {@code schedules}; completes when it (or a newer list) is on disk. */
-  Future<Void> save(ArrayNode schedules) {
+  /** Writes the list {@code schedules} gives; completes when it (or a newer list) is on disk. */
+  Future<Void> save(Supplier<ArrayNode> schedules) {
     Promise<Void> saved = Promise.promise();
-    waiting = schedules;
-    waitingPromises.add(saved);
+    this.schedules = schedules;
+    waiting.add(saved);
     if (!writing) writeNext();
     return saved.future();
   }
 
   private void writeNext() {
-    if (waiting == null) {
+    if (waiting.isEmpty()) {
       writing = false;
       return;
     }
     writing = true;
     ObjectNode root = Json.object();
-    root.set("schedules", waiting);
-    List<Promise<Void>> promises = waitingPromises;
-    waiting = null;
-    waitingPromises = new ArrayList<>();
+    root.set("schedules", schedules.get());
+    List<Promise<Void>> promises = waiting;
+    waiting = new ArrayList<>();
     Buffer content = Buffer.buffer(Json.encode(root) + "\n");
     write(content).onComplete(ar -> {
       // newest first: a failed save undoes its change, and undos must unwind in reverse order
