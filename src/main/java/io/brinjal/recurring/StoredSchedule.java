@@ -20,14 +20,13 @@ import java.util.Set;
 final class StoredSchedule {
   private static final Set<String> STATE_KEYS = Set.of("recurring_id", "disabled_reason", "last_run", "last_error",
       "consecutive_failures", "total_runs", "total_failures", "skipped_runs", "created_at");
+  private static final Set<String> KNOWN_KEYS = union(ConfigLoader.SCHEDULE_KEYS, STATE_KEYS);
 
   private StoredSchedule() {}
 
   static Schedule parse(ObjectNode entry, String where, TaskRegistry registry, ZoneId defaultTz) {
-    Set<String> known = new HashSet<>(ConfigLoader.SCHEDULE_KEYS);
-    known.addAll(STATE_KEYS);
     entry.fieldNames().forEachRemaining(k -> {
-      if (!known.contains(k)) throw new ConfigException(where + "." + k + ": unknown key");
+      if (!KNOWN_KEYS.contains(k)) throw new ConfigException(where + "." + k + ": unknown key");
     });
     ObjectNode definition = entry.deepCopy();
     definition.remove(STATE_KEYS);
@@ -46,6 +45,12 @@ final class StoredSchedule {
     s.totalFailures = count(entry, where, "total_failures");
     s.skippedRuns = count(entry, where, "skipped_runs");
     return s;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static String nonNull(String value, String fallback) {
