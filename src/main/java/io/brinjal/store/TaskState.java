@@ -1,0 +1,189 @@
+package io.brinjal.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.task.TaskStatus;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Everything that is kept about one task: what a {@link TaskStore} holds and what clients are
+ * shown. Immutable, so it may be handed between threads and kept in snapshots; the JSON trees
+ * ({@code params}, {@code results}) are never changed once they are in a state. A task's local
+ * run (the {@code Task} object, its thread, its timers) is not here: it exists only on the node
+ * that runs it.
+ *
+ * @param seq the order of creation, assigned by the store at insert; never reused
+ * @param version 1 at insert, one more with every write; a write names the version it replaces,
+ *     so a writer holding an old state fails instead of overwriting a newer one
+ * @param owner the node running the task (null unless running or cancelling)
+ * @param attempt how many times the task was claimed to run (0 while it never started)
+ * @param runTimeoutMillis the longest run() may take, or null for no limit
+ * @param priority higher starts first within a semaphore; equal priorities keep their order
+ * @param cancelRequested a cancel was asked for while the task ran on some node
+ */
+public record TaskState(
+    String id,
+    long seq,
+    long version,
+    String parentId,
+    String taskType,
+    String semaphore,
+    TaskStatus status,
+    int progress,
+    String heading,
+    String body,
+    String img,
+    JsonNode results,
+    ObjectNode params,
+    Instant createdAt,
+    Instant startedAt,
+    Instant completedAt,
+    String errorType,
+    String errorMessage,
+    String errorTraceback,
+    boolean abandoned,
+    Long runTimeoutMillis,
+    int priority,
+    String owner,
+    int attempt,
+    boolean cancelRequested) {
+
+  public TaskState {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(taskType, "taskType");
+    Objects.requireNonNull(semaphore, "semaphore");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** A task about to be inserted: queued, version and seq still to be assigned by the store. */
+  public static Builder newTask(String id, String taskType, String semaphore, ObjectNode params, Instant createdAt) {
+    Builder b = new Builder();
+    b.id = id;
+    b.taskType = taskType;
+    b.semaphore = semaphore;
+    b.params = params;
+    b.createdAt = createdAt;
+    b.status = TaskStatus.QUEUED;
+    return b;
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The state that replaces this one: same fields, the next version. Change what differs. */
+  public Builder next() {
+    return new Builder(this).version(version + 1);
+  }
+
+  /** The same task as the store assigned it on insert. */
+  public TaskState inserted(long assignedSeq) {
+    return toBuilder().seq(assignedSeq).version(1).build();
+  }
+
+  public boolean isTerminal() {
+    return status.isTerminal();
+  }
+
+  /** Running or cancelling: it holds a permit of its semaphore. */
+  public boolean holdsPermit() {
+    return status == TaskStatus.RUNNING || status == TaskStatus.CANCELLING;
+  }
+
+  /** Builds states; every field starts as the source state's (or empty for a new task). */
+  public static final class Builder {
+    private String id;
+    private long seq;
+    private long version;
+    private String parentId;
+    private String taskType;
+    private String semaphore;
+    private TaskStatus status;
+    private int progress;
+    private String heading;
+    private String body;
+    private String img;
+    private JsonNode results;
+    private ObjectNode params;
+    private Instant createdAt;
+    private Instant startedAt;
+    private Instant completedAt;
+    private String errorType;
+    private String errorMessage;
+    private String errorTraceback;
+    private boolean abandoned;
+    private Long runTimeoutMillis;
+    private int priority;
+    private String owner;
+    private int attempt;
+    private boolean cancelRequested;
+
+    private Builder() {}
+
+    private Builder(TaskState s) {
+      id = s.id;
+      seq = s.seq;
+      version = s.version;
+      parentId = s.parentId;
+      taskType = s.taskType;
+      semaphore = s.semaphore;
+      status = s.status;
+      progress = s.progress;
+      heading = s.heading;
+      body = s.body;
+      img = s.img;
+      results = s.results;
+      params = s.params;
+      createdAt = s.createdAt;
+      startedAt = s.startedAt;
+      completedAt = s.completedAt;
+      errorType = s.errorType;
+      errorMessage = s.errorMessage;
+      errorTraceback = s.errorTraceback;
+      abandoned = s.abandoned;
+      runTimeoutMillis = s.runTimeoutMillis;
+      priority = s.priority;
+      owner = s.owner;
+      attempt = s.attempt;
+      cancelRequested = s.cancelRequested;
+    }
+
+    public Builder seq(long v) { seq = v; return this; }
+    public Builder version(long v) { version = v; return this; }
+    public Builder parentId(String v) { parentId = v; return this; }
+    public Builder status(TaskStatus v) { status = v; return this; }
+    public Builder progress(int v) { progress = v; return this; }
+    public Builder heading(String v) { heading = v; return this; }
+    public Builder body(String v) { body = v; return this; }
+    public Builder img(String v) { img = v; return this; }
+    public Builder results(JsonNode v) { results = v; return this; }
+    public Builder startedAt(Instant v) { startedAt = v; return this; }
+    public Builder completedAt(Instant v) { completedAt = v; return this; }
+    public Builder errorType(String v) { errorType = v; return this; }
+    public Builder errorMessage(String v) { errorMessage = v; return this; }
+    public Builder errorTraceback(String v) { errorTraceback = v; return this; }
+    public Builder abandoned(boolean v) { abandoned = v; return this; }
+    public Builder runTimeoutMillis(Long v) { runTimeoutMillis = v; return this; }
+    public Builder priority(int v) { priority = v; return this; }
+    public Builder owner(String v) { owner = v; return this; }
+    public Builder attempt(int v) { attempt = v; return this; }
+    public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+
+    /** The error fields at once: type, message and traceback. */
+    public Builder error(String type, String message, String traceback) {
+      errorType = type;
+      errorMessage = message;
+      errorTraceback = traceback;
+      return this;
+    }
+
+    public TaskState build() {
+      return new TaskState(id, seq, version, parentId, taskType, semaphore, status, progress, heading, body, img,
+          results, params, createdAt, startedAt, completedAt, errorType, errorMessage, errorTraceback, abandoned,
+          runTimeoutMillis, priority, owner, attempt, cancelRequested);
+    }
+  }
+}

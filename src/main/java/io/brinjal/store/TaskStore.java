@@ -1,0 +1,145 @@
+package io.brinjal.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.task.TaskStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where tasks and recurring schedules are kept: the seam between the engine and what holds its
+ * state (memory, an embedded SQLite file, PostgreSQL). Every implementation passes the same
+ * contract suite ({@code TaskStoreContract} in the tests).
+ *
+ * <p><b>Threads.</b> Methods may be called from any Vert.x context and never block the caller:
+ * they answer with a {@link Future} completed on the caller's context (or on any thread when the
+ * caller is not a Vert.x thread). Implementations that do I/O do it off the event loops.
+ *
+ * <p><b>Durability.</b> A future that succeeds means the change is stored for good (for a durable
+ * store: on disk); until then it is not visible to any read. A future that fails with
+ * {@link StoreUnavailableException} means nothing of it was stored.
+ *
+ * <p><b>Versions.</b> Every write of a task names the version it replaces ({@code next.version() -
+ * 1}); if the store holds another version, or the task is gone, the write fails with
+ * {@link StaleStateException} and changes nothing. A writer holding an old state can therefore
+ * never overwrite what someone else decided.
+ */
+public interface TaskStore {
+
+  /**
+   * Opens the store: creates it if it does not exist, applies schema migrations, checks that it
+   * is a Brinjal store. Fails with {@link StoreOpenException} naming the place if it cannot be used.
+   * Must complete before any other method is called.
+   */
+  Future<Void> open();
+
+  /** Completes once every write asked for before it is stored; then releases files and threads. */
+  Future<Void> close();
+
+  /** For logs and errors: {@code "sqlite /srv/data/brinjal.db"}, {@code "memory"}. */
+  String describe();
+
+  /** Whether what it holds outlives the process (a memory store's does not). */
+  boolean durable();
+
+  /** Registers the store's own meters (write batches, commit times), if it has any. */
+  default void bindMetrics(MeterRegistry registry) {}
+
+  // ---------------------------------------------------------------- tasks
+
+  /**
+   * Stores a new task. {@code task} must be {@code queued}; its {@code seq} and {@code version}
+   * are ignored: the answer is the stored state with {@code seq} assigned (greater than any seq
+   * this store ever assigned, across restarts and deletes) and {@code version} 1. An id that is
+   * already stored fails with {@link IllegalArgumentException}.
+   */
+  Future<TaskState> insert(TaskState task);
+
+  /**
+   * Takes waiting tasks of one semaphore to run: at most {@code max} of them, and only so many
+   * that the tasks of that semaphore holding a permit (status {@code running} or
+   * {@code cancelling}, on any node) do not exceed {@code limit}. Highest {@code priority} first,
+   * then oldest ({@code seq}). Each claimed task is stored as {@code running} with
+   * {@code owner}, {@code started_at} = {@code now}, {@code attempt} + 1 and the next version,
+   * before the answer; the answer lists them in claim order (empty if none could be taken).
+   */
+  Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now);
+
+  /**
+   * Replaces a task's state with {@code next}, which must carry the version after the stored one
+   * (see the class comment). Not for terminal states: use {@link #finish}. Answers {@code next}.
+   */
+  Future<TaskState> update(TaskState next);
+
+  /**
+   * Stores a terminal state ({@code done}, {@code failed}, {@code cancelled}), versioned as
+   * {@link #update}, and in the same write prunes the oldest finished tasks beyond the store's
+   * retention (done tasks, and failed plus cancelled ones, each by their own limit; oldest by
+   * {@code completed_at}, then {@code seq}; at most a bounded batch per write). The answer names
+   * the pruned tasks.
+   */
+  Future<Finished> finish(TaskState terminal);
+
+  /** Prunes up to {@code max} finished tasks beyond the retention (after a restart that lowered it). */
+  Future<List<String>> prune(int max);
+
+  /** The task, or null. */
+  Future<TaskState> get(String id);
+
+  /** A page of tasks, oldest first. */
+  Future<TaskPage> list(TaskQuery query);
+
+  /** The ids of the tasks that match, oldest first (see {@link TaskCriteria}). */
+  Future<List<String>> search(TaskCriteria criteria);
+
+  /** How many tasks are stored, by status (statuses with none may be absent). */
+  Future<Map<TaskStatus, Long>> countByStatus();
+
+  /** Every queued task, in the order claims take them (priority, then seq): for ranking. */
+  Future<List<QueuedTask>> queued();
+
+  /** Removes a task whatever its status; answers the state it had, or null if there was none. */
+  Future<TaskState> delete(String id);
+
+  /** Removes up to {@code max} finished tasks (done, failed, cancelled), oldest first; answers their ids. */
+  Future<List<String>> deleteFinished(int max);
+
+  /**
+   * After a crash or a dead node: every task that holds a permit ({@code running},
+   * {@code cancelling}) and, unless {@code owner} is null, is owned by {@code owner}, is replaced
+   * by {@code decide.apply(task)} in one write (the function gets the stored state and answers
+   * its next version, typically failed as interrupted, or queued again). Answers the new states.
+   * Terminal results are pruned as {@link #finish} does.
+   */
+  Future<List<TaskState>> recover(String owner, UnaryOperator<TaskState> decide);
+
+  // ---------------------------------------------------------------- event ids
+
+  /**
+   * Reserves {@code count} event ids: answers the first of a block {@code [first, first + count)}
+   * that no earlier reservation of this store (before any restart) overlapped, so event ids only
+   * ever grow. A new store starts at 1.
+   */
+  Future<Long> reserveEventIds(long count);
+
+  // ---------------------------------------------------------------- recurring schedules
+
+  /** Every stored schedule, in the order they were first saved. */
+  Future<List<ObjectNode>> schedules();
+
+  /** Stores a schedule under its id, replacing the previous one (keeping its place in the order). */
+  Future<Void> saveSchedule(String id, ObjectNode schedule);
+
+  /** Removes a schedule; nothing happens if there is none. */
+  Future<Void> deleteSchedule(String id);
+
+  // ---------------------------------------------------------------- settings kept by the store
+
+  /** A value kept under {@code key} (e.g. that a legacy file was imported), or null. */
+  Future<String> meta(String key);
+
+  Future<Void> putMeta(String key, String value);
+}

@@ -1,0 +1,55 @@
+package io.brinjal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.task.TaskStatus;
+import io.vertx.core.Vertx;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contract for stores whose tasks outlive the process: all of it survives a reopen. */
+public abstract class DurableTaskStoreContract extends TaskStoreContract {
+
+  /** A new store instance on the same place as the last {@link #newStore} (not opened yet). */
+  protected abstract TaskStore reopenedStore(Vertx vertx, BrinjalConfig.Retention retention);
+
+  private void reopen() {
+    await(store.close());
+    store = reopenedStore(vertx, retention());
+    await(store.open());
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    TaskState queued = insert("single");
+    TaskState running = claim("single", 1, 1).get(0);
+    TaskState second = insert("single");
+    TaskState other = insert("multiple");
+    TaskState otherRunning = claim("multiple", 10, 1).get(0);
+    Finished finished = finish(otherRunning, TaskStatus.DONE, T0.plusSeconds(4));
+    await(store.saveSchedule("s1", schedule("s1", "@daily")));
+    await(store.putMeta("k", "v"));
+
+    reopen();
+
+    assertEquals(running, await(store.get(queued.id())));
+    assertEquals(second, await(store.get(second.id())));
+    assertEquals(finished.task(), await(store.get(other.id())));
+    assertEquals(List.of(second.id()), await(store.queued()).stream().map(QueuedTask::id).toList());
+    assertEquals("@daily", await(store.schedules()).get(0).get("cron_expression").asText());
+    assertEquals("v", await(store.meta("k")));
+    assertEquals(List.of(), claim("single", 1, 1), "the running task still holds the permit after a reopen");
+  }
+
+  @Test
+  void seqsAndEventIdsKeepGrowingAcrossReopens() {
+    TaskState a = insert("single");
+    await(store.delete(a.id()));
+    long events = await(store.reserveEventIds(500));
+    reopen();
+    assertTrue(insert("single").seq() > a.seq());
+    assertTrue(await(store.reserveEventIds(1)) >= events + 500);
+  }
+}
