@@ -1,0 +1,159 @@
+package io.brinjal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.json.Json;
+import io.brinjal.task.TaskStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/**
+ * A task as a row of {@code tasks}: instants as epoch milliseconds, JSON trees as text (written
+ * and read with {@link Json#MAPPER}), booleans as 0/1, statuses by their wire names.
+ */
+final class SqliteRows {
+  /** Every column, in the order {@link #read} expects them. */
+  static final String COLUMNS = "seq, id, version, parent_id, task_type, semaphore, status, progress, heading, body, img, "
+      + "results, params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+
+  /** The columns {@link #bind} writes, in its order: all but {@code seq} and {@code id}. */
+  static final String FIELDS = "version, parent_id, task_type, semaphore, status, progress, heading, body, img, results, "
+      + "params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+
+  static final int FIELD_COUNT = 23;
+
+  /** {@code FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
+  static final String ASSIGNMENTS = String.join(" = ?, ", FIELDS.split(", ")) + " = ?";
+
+  /** {@code ?, ?, …} for the FIELDS. */
+  static final String PLACEHOLDERS = "?" + ", ?".repeat(FIELD_COUNT - 1);
+
+  /**
+   * A state about to be written, its JSON already encoded (on the caller's thread, so the writer
+   * thread only writes), its instants cut to the millisecond that the file keeps.
+   */
+  record Encoded(TaskState state, String params, String results) {}
+
+  private SqliteRows() {}
+
+  static Encoded encode(TaskState state) {
+    TaskState s = toMillis(state);
+    return new Encoded(s, Json.encode(s.params()), s.results() == null ? null : Json.encode(s.results()));
+  }
+
+  /** The same state with instants as the file keeps them (milliseconds), so answers equal reads. */
+  static TaskState toMillis(TaskState s) {
+    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt())) return s;
+    return new TaskState(s.id(), s.seq(), s.version(), s.parentId(), s.taskType(), s.semaphore(), s.status(),
+        s.progress(), s.heading(), s.body(), s.img(), s.results(), s.params(), toMillis(s.createdAt()),
+        toMillis(s.startedAt()), toMillis(s.completedAt()), s.errorType(), s.errorMessage(), s.errorTraceback(),
+        s.abandoned(), s.runTimeoutMillis(), s.priority(), s.owner(), s.attempt(), s.cancelRequested());
+  }
+
+  static Instant toMillis(Instant t) {
+    return t == null || isMillis(t) ? t : Instant.ofEpochMilli(t.toEpochMilli());
+  }
+
+  private static boolean isMillis(Instant t) {
+    return t == null || t.getNano() % 1_000_000 == 0;
+  }
+
+  /** Binds {@link #FIELDS} from {@code index} on; answers the index after the last. */
+  static int bind(PreparedStatement ps, int index, Encoded e) throws SQLException {
+    TaskState s = e.state();
+    int i = index;
+    ps.setLong(i++, s.version());
+    ps.setString(i++, s.parentId());
+    ps.setString(i++, s.taskType());
+    ps.setString(i++, s.semaphore());
+    ps.setString(i++, s.status().wire());
+    ps.setInt(i++, s.progress());
+    ps.setString(i++, s.heading());
+    ps.setString(i++, s.body());
+    ps.setString(i++, s.img());
+    ps.setString(i++, e.results());
+    ps.setString(i++, e.params());
+    ps.setLong(i++, s.createdAt().toEpochMilli());
+    setMillis(ps, i++, s.startedAt());
+    setMillis(ps, i++, s.completedAt());
+    ps.setString(i++, s.errorType());
+    ps.setString(i++, s.errorMessage());
+    ps.setString(i++, s.errorTraceback());
+    ps.setInt(i++, s.abandoned() ? 1 : 0);
+    if (s.runTimeoutMillis() == null) ps.setNull(i++, Types.INTEGER);
+    else ps.setLong(i++, s.runTimeoutMillis());
+    ps.setInt(i++, s.priority());
+    ps.setString(i++, s.owner());
+    ps.setInt(i++, s.attempt());
+    ps.setInt(i++, s.cancelRequested() ? 1 : 0);
+    return i;
+  }
+
+  static void setMillis(PreparedStatement ps, int index, Instant t) throws SQLException {
+    if (t == null) ps.setNull(index, Types.INTEGER);
+    else ps.setLong(index, t.toEpochMilli());
+  }
+
+  /** The task in the current row of a result set selecting {@link #COLUMNS}. */
+  static TaskState read(ResultSet rs) throws SQLException {
+    String id = rs.getString(2);
+    String statusText = rs.getString(7);
+    TaskStatus status = TaskStatus.fromWire(statusText);
+    if (status == null) throw new IllegalStateException("task " + id + " has an unknown status: " + statusText);
+    JsonNode params = parse(id, "params", rs.getString(13));
+    if (!(params instanceof ObjectNode paramsObject)) {
+      throw new IllegalStateException("task " + id + " has params that are not a JSON object");
+    }
+    String results = rs.getString(12);
+    return new TaskState(
+        id,
+        rs.getLong(1),
+        rs.getLong(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        status,
+        rs.getInt(8),
+        rs.getString(9),
+        rs.getString(10),
+        rs.getString(11),
+        results == null ? null : parse(id, "results", results),
+        paramsObject,
+        Instant.ofEpochMilli(rs.getLong(14)),
+        millis(rs, 15),
+        millis(rs, 16),
+        rs.getString(17),
+        rs.getString(18),
+        rs.getString(19),
+        rs.getInt(20) != 0,
+        nullableLong(rs, 21),
+        rs.getInt(22),
+        rs.getString(23),
+        rs.getInt(24),
+        rs.getInt(25) != 0);
+  }
+
+  static Instant millis(ResultSet rs, int index) throws SQLException {
+    long v = rs.getLong(index);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static Long nullableLong(ResultSet rs, int index) throws SQLException {
+    long v = rs.getLong(index);
+    return rs.wasNull() ? null : v;
+  }
+
+  static JsonNode parse(String id, String what, String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("task " + id + " has unreadable " + what + ": " + e.getOriginalMessage(), e);
+    }
+  }
+}
