@@ -16,16 +16,19 @@ import io.brinjal.metrics.MetricsRoutes;
 import io.brinjal.metrics.Readiness;
 import io.brinjal.metrics.TaskLog;
 import io.brinjal.recurring.RecurringScheduler;
+import io.brinjal.loop.Loop;
 import io.brinjal.recurring.ScheduleSpec;
-import io.brinjal.recurring.ScheduleStore;
+import io.brinjal.store.TaskStore;
+import io.brinjal.store.TaskStores;
 import io.brinjal.streaming.StreamService;
+import io.brinjal.streaming.TaskEvents;
 import io.brinjal.streaming.Transport;
 import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,8 @@ import java.util.List;
  * Create it from the verticle (or event-loop context) that should own the engine's state.
  */
 public final class Brinjal {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Brinjal.class);
+  private final TaskStore store;
   private final TaskEngine engine;
   private final RecurringScheduler scheduler;
   private final StreamService streams;
@@ -45,15 +50,19 @@ public final class Brinjal {
   private final Readiness readiness = new Readiness();
   private final Future<Void> started;
 
-  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters) {
+  private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters,
+      TaskStore givenStore) {
     List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
-    this.engine = new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, clock);
-    String storeFile = config.recurring().storeFile();
-    this.scheduler = new RecurringScheduler(engine, clock,
-        storeFile.isEmpty() ? null : new ScheduleStore(vertx, Path.of(storeFile)));
-    this.streams = new StreamService(engine);
+    Context owner = vertx.getOrCreateContext(); // the engine's loop: its state, the events, a memory store
+    this.store = givenStore != null ? givenStore : TaskStores.fromConfig(vertx, owner, config);
+    TaskEvents events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents(), Loop.of(owner),
+        store::reserveEventIds);
+    this.engine = new TaskEngine(vertx, owner, config, registry, store, events, clock, NodeIds.newNodeId());
+    this.scheduler = new RecurringScheduler(engine, clock);
+    this.streams = new StreamService(engine, events);
     this.router = TaskRoutes.create(vertx, engine, streams, scheduler);
     this.metrics = BrinjalMetrics.create(engine, meters);
+    store.bindMetrics(meters);
     scheduler.addListener(metrics);
     for (Transport t : Transport.values()) {
       metrics.streamSubscribers(t.label(), () -> streams.stats(t).open());
@@ -61,13 +70,20 @@ public final class Brinjal {
     }
     engine.addListener(new TaskLog());
     configured.forEach(scheduler::declare);
-    this.started = scheduler.restore();
+    this.started = store.open()
+        .compose(v -> store.lastSeq())
+        .compose(events::start)
+        .compose(v -> engine.start())
+        .compose(scheduler::restore)
+        .compose(v -> engine.startClaiming())
+        .onSuccess(v -> LOG.info("tasks are kept in {} (store.type {})", store.describe(), config.store().type()));
   }
 
   /**
-   * Completes once the schedules of {@code recurring.store_file} are back (at once without
-   * one); fails with a {@link ConfigException} naming the file and entry if they cannot be read,
-   * or the file cannot be written. Start serving requests after it.
+   * Completes once the store is open, the tasks interrupted by the last stop are settled, and
+   * the stored schedules are back; fails with a {@link io.brinjal.store.StoreOpenException}
+   * naming the store if it cannot be used, or a {@link ConfigException} naming an entry that
+   * cannot be (an unknown task type, refused parameters). Start serving requests after it.
    */
   public Future<Void> started() {
     return started;
@@ -92,7 +108,16 @@ public final class Brinjal {
    */
   public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock,
       PrometheusMeterRegistry meters) {
-    return new Brinjal(vertx, config, registry, clock, meters);
+    return new Brinjal(vertx, config, registry, clock, meters, null);
+  }
+
+  /**
+   * With a store of the caller's instead of the one {@code store.type} names (not opened yet:
+   * {@link #started()} opens it, {@link #close()} closes it).
+   */
+  public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock,
+      PrometheusMeterRegistry meters, TaskStore store) {
+    return new Brinjal(vertx, config, registry, clock, meters, store);
   }
 
   private static List<ScheduleSpec> configuredSchedules(BrinjalConfig config, TaskRegistry registry) {
@@ -121,6 +146,10 @@ public final class Brinjal {
 
   public TaskEngine engine() {
     return engine;
+  }
+
+  public TaskStore store() {
+    return store;
   }
 
   public RecurringScheduler scheduler() {
@@ -162,8 +191,12 @@ public final class Brinjal {
     return scheduler.close().compose(v -> engine.shutdown(grace));
   }
 
+  /** Stops everything; the store closes last, once every write asked of it is stored. */
   public Future<Void> close() {
     readiness.markStopping();
-    return scheduler.close().compose(v -> engine.close()).onComplete(v -> metrics.close());
+    return scheduler.close()
+        .compose(v -> engine.close())
+        .eventually(store::close)
+        .onComplete(v -> metrics.close());
   }
 }

@@ -4,8 +4,10 @@ import io.brinjal.api.Failures;
 import io.brinjal.api.UiRoutes;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.metrics.BrinjalMetrics;
+import io.brinjal.store.TaskStore;
 import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The standalone server: it owns the engine (its event loop is the engine's loop) and serves
@@ -26,6 +29,7 @@ public final class BrinjalVerticle extends VerticleBase {
   private final TaskRegistry registry;
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
+  private final Function<Context, TaskStore> storeFactory; // null: the one store.type names
   private Brinjal brinjal;
   private HttpServer server;
 
@@ -43,15 +47,26 @@ public final class BrinjalVerticle extends VerticleBase {
    * (JVM and Brinjal meters, no Vert.x HTTP meters).
    */
   public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters) {
+    this(config, registry, clock, meters, null);
+  }
+
+  /**
+   * With a store of the caller's making instead of the one {@code store.type} names; the factory
+   * gets the verticle's context (which a memory store is confined to).
+   */
+  public BrinjalVerticle(BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters,
+      Function<Context, TaskStore> storeFactory) {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
     this.meters = meters;
+    this.storeFactory = storeFactory;
   }
 
   @Override
   public Future<?> start() {
-    brinjal = Brinjal.create(vertx, config, registry, clock, meters);
+    brinjal = Brinjal.create(vertx, config, registry, clock, meters,
+        storeFactory == null ? null : storeFactory.apply(context));
     Router root = Router.router(vertx);
     brinjal.mountOperations(root); // before the API: with an empty prefix it would match too
     String prefix = config.http().prefix();

@@ -5,6 +5,7 @@ import io.brinjal.config.ConfigException;
 import io.brinjal.config.ConfigLoader;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.metrics.LogSetup;
+import io.brinjal.store.StoreOpenException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,8 +40,12 @@ public final class Main {
     BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), Clock.systemUTC(), meters);
     try {
       vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
-    } catch (ConfigException e) { // a configured schedule refused by its task type
+    } catch (ConfigException e) { // a configured or stored schedule refused by its task type
       System.err.println("brinjal: configuration error: " + e.getMessage());
+      vertx.close().await();
+      System.exit(2);
+    } catch (StoreOpenException e) { // a store file that cannot be opened, is not ours, or a folder not writable
+      System.err.println("brinjal: cannot use the task store: " + e.getMessage());
       vertx.close().await();
       System.exit(2);
     } catch (Exception e) {

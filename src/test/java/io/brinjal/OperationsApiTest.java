@@ -63,10 +63,10 @@ class OperationsApiTest {
       assertEquals(503, refused.status());
       assertEquals("5", refused.headers().get("Retry-After"));
       assertTrue(refused.detail().contains("shutting down"), refused.detail());
-      assertEquals("cancelled", http.task(queued).get("status").asText());
+      assertEquals("queued", http.task(queued).get("status").asText(), "a durable store keeps it for the next start");
       assertEquals("running", http.task(running).get("status").asText());
       assertFalse(stopped.isComplete());
-      assertFalse(logs.mentioning("queued tasks will not run: " + queued).isEmpty(), "the queued task is not logged");
+      assertFalse(logs.mentioning("1 queued tasks stay queued in sqlite ").isEmpty(), "the kept task is not logged");
 
       Gates.open(gate);
       List<JsonNode> events = runningStream.untilTerminal();
@@ -75,6 +75,28 @@ class OperationsApiTest {
     }
     assertEquals(200, http.get("/queue").status());
     assertEquals(503, http.get("/health/ready").status());
+  }
+
+  @Test
+  void withAMemoryStoreQueuedTasksAreCancelledAtShutdownAndLogged(Vertx vertx) {
+    TestServer server = TestServer.start(vertx, "{\"shutdown\": {\"grace_seconds\": 60}, \"store\": {\"type\": \"memory\"}}");
+    HttpProbe http = server.http();
+    String gate = Gates.newGate();
+    String running = http.create("gate_task", "{\"gate\":\"" + gate + "\"}");
+    Gates.awaitEntered(gate);
+    String queued = http.create("gate_task", "{\"gate\":\"" + gate + "\"}");
+    SseProbe queuedStream = http.stream("/" + queued + "/stream");
+    queuedStream.next();
+
+    try (LogCapture logs = new LogCapture()) {
+      Future<Void> stopped = server.verticle().shutdown();
+      List<JsonNode> events = queuedStream.untilTerminal();
+      assertEquals("cancelled", events.get(events.size() - 1).get("status").asText(), "nothing would keep it");
+      assertFalse(logs.mentioning("queued tasks will not run: " + queued).isEmpty(), "the queued task is not logged");
+      assertEquals("running", http.task(running).get("status").asText());
+      Gates.open(gate);
+      HttpProbe.await(stopped);
+    }
   }
 
   @Test

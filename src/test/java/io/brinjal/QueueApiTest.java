@@ -159,4 +159,66 @@ class QueueApiTest {
     assertEquals(List.of(running), ids(http.get("/queue").json()));
     Gates.open(gate);
   }
+
+  @Test
+  void withALimitTheQueueAnswersPagesAndLinksToTheNextUntilTheEnd() {
+    HttpProbe http = server("{\"http\": {\"prefix\": \"/api/tasks\"}}");
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 7; i++) created.add(http.create("api/tasks/noop_task", null));
+    for (String id : created) http.get("/api/tasks/" + id);
+
+    List<String> paged = new ArrayList<>();
+    String next = "/api/tasks/queue?limit=3";
+    int pages = 0;
+    while (next != null) {
+      Reply page = http.get(next);
+      assertEquals(200, page.status(), page.toString());
+      assertTrue(page.json().isArray());
+      assertTrue(page.json().size() <= 3);
+      paged.addAll(ids(page.json()));
+      pages++;
+      String link = page.headers().get("Link");
+      if (link == null) {
+        next = null;
+      } else {
+        assertTrue(link.endsWith(">; rel=\"next\""), link);
+        next = link.substring(1, link.indexOf('>'));
+        assertTrue(next.startsWith("/api/tasks/queue?limit=3&after="), next);
+      }
+    }
+    assertEquals(3, pages);
+    assertEquals(created, paged);
+    assertEquals(created, ids(http.get("/api/tasks/queue").json()), "without a limit: everything, as before");
+  }
+
+  @Test
+  void theQueueCanBeNarrowedToSomeStatuses() {
+    HttpProbe http = server("{}");
+    String gate = Gates.newGate();
+    String running = http.create("gate_task", "{\"gate\":\"" + gate + "\"}");
+    Gates.awaitEntered(gate);
+    String queued = http.create("gate_task", "{\"gate\":\"" + gate + "\"}");
+    String done = http.create("noop_task", null);
+    http.awaitTerminal(done);
+
+    assertEquals(List.of(queued), ids(http.get("/queue?status=queued").json()));
+    assertEquals(List.of(running, queued), ids(http.get("/queue?status=running,queued").json()));
+    assertEquals(List.of(done), ids(http.get("/queue?status=done&limit=10").json()));
+    assertEquals(1, http.get("/queue?status=queued").json().get(0).get("queue_position").asInt());
+    Gates.open(gate);
+  }
+
+  @Test
+  void badListingParametersAreRefusedNamingThem() {
+    HttpProbe http = server("{}");
+    String[][] cases = {
+        {"limit=0", "limit"}, {"limit=1001", "limit"}, {"limit=ten", "limit"}, {"limit=5&limit=6", "limit"},
+        {"after=-1", "after"}, {"after=later", "after"}, {"status=nope", "status"}, {"status=done,zzz", "status"},
+        {"status=", "status"}};
+    for (String[] c : cases) {
+      Reply reply = http.get("/queue?" + c[0]);
+      assertEquals(422, reply.status(), c[0] + " -> " + reply);
+      assertTrue(reply.detail().startsWith(c[1]), c[0] + " -> " + reply.detail());
+    }
+  }
 }

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.config.BrinjalConfig;
 import io.brinjal.json.Json;
+import io.brinjal.store.SqliteTaskStore;
+import io.brinjal.store.TaskStore;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.LogCapture;
 import io.brinjal.support.Reply;
+import io.brinjal.support.StoreLock;
 import io.brinjal.support.TestClock;
 import io.brinjal.support.TestServer;
 import io.vertx.core.Vertx;
@@ -30,7 +36,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code recurring.store_file}: schedules created over HTTP survive a restart; a broken store is loud. */
+/**
+ * Schedules created over HTTP live in the task store with the tasks: they survive a restart, a
+ * store that cannot hold a change refuses it and undoes it, an entry that cannot be used stops
+ * the start, and the retired {@code recurring.store_file} is imported once.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RecurringStoreApiTest {
@@ -41,9 +51,14 @@ class RecurringStoreApiTest {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static String config(Path store) {
-    return "{\"recurring\": {\"store_file\": " + Json.encode(store.toString()) + ", \"schedules\": ["
-        + "{\"task_type\": \"NoopTask\", \"cron_expression\": \"@daily\"}]}}";
+  private static String config(Path db) {
+    return "{\"store\": {\"path\": " + Json.encode(db.toString()) + ", \"busy_timeout_ms\": 200},"
+        + " \"recurring\": {\"schedules\": [{\"task_type\": \"NoopTask\", \"cron_expression\": \"@daily\"}]}}";
+  }
+
+  private static String withLegacyFile(Path db, Path legacy) {
+    return "{\"store\": {\"path\": " + Json.encode(db.toString()) + "},"
+        + " \"recurring\": {\"store_file\": " + Json.encode(legacy.toString()) + "}}";
   }
 
   private static JsonNode byId(HttpProbe http, String id) {
@@ -56,12 +71,23 @@ class RecurringStoreApiTest {
     return out;
   }
 
+  /** The schedules a store file holds, read with a store of its own (the server is stopped). */
+  private static List<ObjectNode> storedSchedules(Vertx vertx, Path db) {
+    TaskStore store = new SqliteTaskStore(vertx, db, new BrinjalConfig.Retention(10, 10), SqliteTaskStore.Options.defaults());
+    try {
+      HttpProbe.await(store.open());
+      return HttpProbe.await(store.schedules());
+    } finally {
+      HttpProbe.await(store.close());
+    }
+  }
+
   @Test
-  void schedulesCreatedOverHttpSurviveARestartWithTheirStateAndStatistics(Vertx vertx) throws IOException {
-    Path store = dir.resolve("state/recurring.json"); // the folder does not exist yet
+  void schedulesCreatedOverHttpSurviveARestartWithTheirStateAndStatistics(Vertx vertx) {
+    Path db = dir.resolve("state/brinjal.db"); // the folder does not exist yet
     TestClock clock = TestClock.ticking();
     clock.set("2031-03-04T05:05:57.500Z"); // "* * * * *" is due in 2.5 s
-    TestServer first = TestServer.start(vertx, config(store), clock);
+    TestServer first = TestServer.start(vertx, config(db), clock);
     HttpProbe http = first.http();
 
     String every = http.postJson("/recurring/NoopTask?cron_expression=" + q("* * * * *"), "{}")
@@ -74,11 +100,11 @@ class RecurringStoreApiTest {
     JsonNode before = byId(http, every);
     first.stop();
 
-    JsonNode file = Json.MAPPER.readTree(store.toFile());
-    assertEquals(2, file.get("schedules").size(), "the configured schedule is not stored: " + file);
+    assertEquals(2, storedSchedules(vertx, db).size(), "the configured schedule is not stored");
 
     clock.set("2031-03-04T06:00:57.500Z"); // an hour later, 2.5 s before the next match
-    HttpProbe again = TestServer.start(vertx, config(store), clock).http();
+    TestServer second = TestServer.start(vertx, config(db), clock);
+    HttpProbe again = second.http();
     List<JsonNode> schedules = list(again);
     assertEquals(3, schedules.size(), "two restored and the configured one, once: " + schedules);
     assertEquals(1, schedules.stream().filter(s -> s.get("cron_expression").asText().equals("@daily")).count());
@@ -103,77 +129,93 @@ class RecurringStoreApiTest {
 
     // it goes on firing under its old id, and a deletion is kept too
     await().atMost(Duration.ofSeconds(15)).until(() -> byId(again, every).get("total_runs").asInt() == 2);
-    assertEquals(1, again.postJson("/search", "{\"parent_id\": \"" + every + "\"}").json().get("task_ids").size(),
-        "the instance after the restart names the old id as its parent");
+    assertEquals(2, again.postJson("/search", "{\"parent_id\": \"" + every + "\"}").json().get("task_ids").size(),
+        "the instances before and after the restart name the same schedule (the store keeps both)");
     assertEquals(200, again.delete("/recurring/" + every).status());
-    assertEquals(1, Json.MAPPER.readTree(store.toFile()).get("schedules").size(), "deleted before the answer");
+    assertEquals(1, HttpProbe.await(second.brinjal().store().schedules()).size(), "deleted before the answer");
   }
 
   @Test
-  void aStoreFileThatCannotBeUsedStopsTheStartNamingTheEntry(Vertx vertx) throws IOException {
-    Path store = dir.resolve("recurring.json");
+  void aStoredScheduleThatCannotBeUsedStopsTheStartNamingTheStoreAndTheEntry(Vertx vertx) throws IOException {
     String ok = "\"recurring_id\": \"r1\", \"created_at\": \"2031-01-01T00:00:00.000Z\", \"cron_expression\": \"@daily\"";
     Map<String, String> broken = Map.of(
-        "{oops", "is not valid JSON",
-        "[]", "must hold {\"schedules\": [...]}",
-        "{\"schedules\": [{" + ok + ", \"task_type\": \"Vanished\"}]}", "schedules[0].task_type: no task type named 'Vanished'",
-        "{\"schedules\": [{" + ok + ", \"task_type\": \"NoopTask\", \"colour\": 1}]}", "schedules[0].colour: unknown key",
-        "{\"schedules\": [{" + ok + ", \"task_type\": \"NoopTask\", \"total_runs\": -1}]}", "schedules[0].total_runs",
-        "{\"schedules\": [{" + ok + ", \"task_type\": \"NoopTask\"}, {" + ok + ", \"task_type\": \"NoopTask\"}]}",
-        "schedules[1].recurring_id: 'r1' appears twice");
-    broken.forEach((content, named) -> {
-      try {
-        Files.writeString(store, content);
-      } catch (IOException e) {
-        throw new RuntimeException(e);
-      }
-      Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(vertx, config(store)));
+        "{" + ok + ", \"task_type\": \"Vanished\"}", "task_type: no task type named 'Vanished'",
+        "{" + ok + ", \"task_type\": \"NoopTask\", \"colour\": 1}", "colour: unknown key",
+        "{" + ok + ", \"task_type\": \"NoopTask\", \"total_runs\": -1}", "total_runs");
+    int n = 0;
+    for (Map.Entry<String, String> c : broken.entrySet()) {
+      Path db = dir.resolve("broken-" + (n++) + ".db");
+      TaskStore store = new SqliteTaskStore(vertx, db, new BrinjalConfig.Retention(10, 10), SqliteTaskStore.Options.defaults());
+      ObjectNode entry = (ObjectNode) Json.MAPPER.readTree(c.getKey());
+      HttpProbe.await(store.open().compose(v -> store.saveSchedule("r1", entry)));
+      HttpProbe.await(store.close());
+      Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(vertx, config(db)));
       String message = String.valueOf(failure.getMessage());
-      assertTrue(message.contains("recurring.store_file") && message.contains(named), content + " -> " + message);
-    });
-
-    Path aFile = Files.writeString(dir.resolve("not-a-folder"), "x");
-    Throwable unwritable = assertThrows(Throwable.class,
-        () -> TestServer.start(vertx, config(aFile.resolve("recurring.json"))));
-    assertTrue(String.valueOf(unwritable.getMessage()).startsWith("recurring.store_file: could not write"),
-        unwritable.getMessage());
+      assertTrue(message.contains(db.toString()) && message.contains("recurring schedule r1") && message.contains(c.getValue()),
+          c.getKey() + " -> " + message);
+    }
   }
 
   @Test
-  void whenTheStoreStopsWorkingChangesAreRefusedWith503AndUndone(Vertx vertx) throws IOException {
-    Path folder = dir.resolve("store");
-    Path store = folder.resolve("recurring.json");
-    HttpProbe http = TestServer.start(vertx, config(store)).http();
+  void whenTheStoreCannotBeWrittenChangesAreRefusedWith503AndUndone(Vertx vertx) {
+    Path db = dir.resolve("brinjal.db");
+    TestServer server = TestServer.start(vertx, config(db));
+    HttpProbe http = server.http();
     String kept = http.postJson("/recurring/NoopTask?cron_expression=" + q("@hourly"), "{}").json().get("recurring_id").asText();
     String nextRun = byId(http, kept).get("next_run").asText();
 
-    // the folder turns into a file: every later write fails
-    Files.delete(store);
-    Files.delete(folder);
-    Files.writeString(folder, "in the way");
+    try (StoreLock lock = StoreLock.hold(db)) { // another program holds the file's write lock
+      Reply refused = http.postJson("/recurring/NoopTask?cron_expression=" + q("@weekly"), "{}");
+      assertEquals(503, refused.status());
+      assertTrue(refused.detail().contains("nothing of this request was stored"), refused.detail());
+      assertTrue(Integer.parseInt(refused.headers().get("Retry-After")) > 0);
+      assertFalse(refused.detail().contains(db.toString()), "no server paths in answers");
+      assertEquals(2, list(http).size(), "the refused schedule is not there (configured + kept)");
 
-    Reply refused = http.postJson("/recurring/NoopTask?cron_expression=" + q("@weekly"), "{}");
-    assertEquals(503, refused.status());
-    assertTrue(refused.detail().contains("was not created: the store file could not be written"), refused.detail());
-    assertTrue(Integer.parseInt(refused.headers().get("Retry-After")) > 0);
-    assertFalse(refused.detail().contains(folder.toString()), "no server paths in answers");
-    assertEquals(2, list(http).size(), "the refused schedule is not there (configured + kept)");
+      Reply disable = http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of());
+      assertEquals(503, disable.status());
+      JsonNode unchanged = byId(http, kept);
+      assertTrue(unchanged.get("enabled").asBoolean(), "undone");
+      assertEquals(nextRun, unchanged.get("next_run").asText());
 
-    Reply disable = http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of());
-    assertEquals(503, disable.status());
-    assertTrue(disable.detail().contains("was not disabled"), disable.detail());
-    JsonNode unchanged = byId(http, kept);
-    assertTrue(unchanged.get("enabled").asBoolean(), "undone");
-    assertEquals(nextRun, unchanged.get("next_run").asText());
+      assertEquals(503, http.delete("/recurring/" + kept).status());
+      assertEquals(200, http.get("/recurring/" + kept).status(), "the refused delete is undone");
+    }
 
-    assertEquals(503, http.delete("/recurring/" + kept).status());
-    assertEquals(200, http.get("/recurring/" + kept).status(), "the refused delete is undone");
-
-    Files.delete(folder); // fixed: the next change writes everything again
     assertEquals(200, http.send(HttpMethod.PATCH, "/recurring/" + kept + "/disable", null, Map.of()).status());
-    JsonNode saved = Json.MAPPER.readTree(store.toFile()).get("schedules");
+    server.stop();
+    List<ObjectNode> saved = storedSchedules(vertx, db);
     assertEquals(1, saved.size());
     assertEquals(kept, saved.get(0).get("recurring_id").asText());
     assertFalse(saved.get(0).get("enabled").asBoolean());
+  }
+
+  @Test
+  void aRecurringStoreFileOfAnEarlierVersionIsImportedOnceThenIgnored(Vertx vertx) throws IOException {
+    Path db = dir.resolve("brinjal.db");
+    Path legacy = dir.resolve("recurring.json");
+    Files.writeString(legacy, "{\"schedules\": [{\"recurring_id\": \"old-1\", \"created_at\": \"2030-01-01T00:00:00.000Z\","
+        + " \"task_type\": \"NoopTask\", \"cron_expression\": \"@daily\", \"total_runs\": 7}]}");
+
+    try (LogCapture logs = new LogCapture()) {
+      TestServer first = TestServer.start(vertx, withLegacyFile(db, legacy));
+      JsonNode imported = byId(first.http(), "old-1");
+      assertEquals(7, imported.get("total_runs").asInt());
+      assertFalse(logs.mentioning("1 schedule(s) imported from " + legacy).isEmpty());
+      first.stop();
+    }
+    Files.writeString(legacy, "{\"schedules\": []}"); // the file is not read again, nor written
+
+    try (LogCapture logs = new LogCapture()) {
+      HttpProbe again = TestServer.start(vertx, withLegacyFile(db, legacy)).http();
+      assertEquals(200, again.get("/recurring/old-1").status(), "the store keeps it now");
+      assertFalse(logs.mentioning("recurring.store_file is retired").isEmpty());
+    }
+    assertEquals("{\"schedules\": []}", Files.readString(legacy));
+
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"schedules\": [{\"task_type\": \"Vanished\"}]}");
+    Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(vertx, withLegacyFile(dir.resolve("b.db"), bad)));
+    assertTrue(String.valueOf(failure.getMessage()).contains("recurring.store_file"), failure.getMessage());
   }
 }

@@ -1,9 +1,10 @@
 package io.brinjal.api;
 
+import io.brinjal.wire.ApiException;
 import io.brinjal.execution.ConflictException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TooBusyException;
-import io.brinjal.recurring.ScheduleStore;
+import io.brinjal.store.StoreUnavailableException;
 import io.brinjal.task.InvalidParameterException;
 import io.brinjal.task.TaskType;
 import io.vertx.ext.web.RoutingContext;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  static final int STORE_RETRY_AFTER_SECONDS = 5;
 
   private Failures() {}
 
@@ -38,11 +41,12 @@ public final class Failures {
     } else if (failure instanceof TaskType.TaskConstructionException e) {
       LOG.error("task construction failed", e);
       Replies.detail(ctx, 500, e.getMessage());
-    } else if (failure instanceof ScheduleStore.ScheduleStoreException e) {
-      // the server cannot hold the change (a disk, not a bug): refused, nothing half done
-      LOG.error("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
-      ctx.response().putHeader("Retry-After", "30");
-      Replies.detail(ctx, 503, e.getMessage() + "; retry later");
+    } else if (failure instanceof StoreUnavailableException e) {
+      // the server cannot hold the change (a disk, a database, not a bug): refused, nothing half done
+      LOG.error("{} {}: {}", ctx.request().method(), printable(ctx.request().path()), e.getMessage());
+      ctx.response().putHeader("Retry-After", Integer.toString(STORE_RETRY_AFTER_SECONDS));
+      Replies.detail(ctx, 503, "the task store cannot be written or read right now (the server log says why);"
+          + " nothing of this request was stored; retry in " + STORE_RETRY_AFTER_SECONDS + " s");
     } else if (failure instanceof IllegalStateException e && "the engine is closed".equals(e.getMessage())) {
       ctx.response().putHeader("Retry-After", "5");
       Replies.detail(ctx, 503, "the server is shutting down");

@@ -1,5 +1,6 @@
 package io.brinjal.api;
 
+import io.brinjal.wire.ApiException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

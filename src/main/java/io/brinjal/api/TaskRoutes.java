@@ -1,11 +1,16 @@
 package io.brinjal.api;
 
+import io.brinjal.wire.ApiException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
 import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.task.TaskRegistry;
+import io.brinjal.task.TaskType;
+import io.brinjal.wire.TaskJson;
+import io.brinjal.wire.TaskListChunks;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -74,16 +79,39 @@ public final class TaskRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * {@code GET /queue}: every task, oldest first, streamed from the store a page at a time; with
+   * {@code limit}, one page and a {@code Link: <…>; rel="next"} header while more follow
+   * ({@code after} is the cursor it carries). {@code status} narrows either to some statuses.
+   */
   private void handleQueue(RoutingContext ctx) {
-    engine.queueJson().onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+    QueueListing.Request request = QueueListing.Request.of(ctx);
+    if (request.limit() == null) {
+      QueueListing.streamAll(ctx, new TaskListChunks(engine, request.query(QueueListing.PAGE)));
+      return;
+    }
+    engine.page(request.query(request.limit()))
+        .onSuccess(page -> QueueListing.replyPage(ctx, request, page))
+        .onFailure(ctx::fail);
   }
 
   private void handleTaskTypes(RoutingContext ctx) {
-    Replies.json(ctx, 200, engine.taskTypesJson());
+    ArrayNode out = Json.NODES.arrayNode();
+    var semaphores = engine.config().semaphores();
+    for (TaskType type : engine.registry().all()) {
+      ObjectNode o = out.addObject();
+      o.put("name", type.name());
+      o.put("route", type.route());
+      o.put("semaphore", semaphores.containsKey(type.declaredSemaphore()) ? type.declaredSemaphore() : "default");
+      o.put("description", type.description());
+      ArrayNode params = o.putArray("params");
+      type.params().values().forEach(p -> params.add(p.describe()));
+    }
+    Replies.json(ctx, 200, Json.encode(out));
   }
 
   private void handleSemaphores(RoutingContext ctx) {
-    engine.semaphoresJson().onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+    engine.semaphores().onSuccess(list -> Replies.json(ctx, 200, Json.encode(list))).onFailure(ctx::fail);
   }
 
   private void handleSearch(RoutingContext ctx) {
@@ -114,7 +142,7 @@ public final class TaskRoutes {
   private void handleGet(RoutingContext ctx) {
     String id = ctx.pathParam("task_id");
     refuseLiteral(ctx, id);
-    engine.taskJson(id).onSuccess(json -> Replies.json(ctx, 200, json)).onFailure(ctx::fail);
+    engine.view(id).onSuccess(view -> Replies.json(ctx, 200, TaskJson.encode(view))).onFailure(ctx::fail);
   }
 
   private void handleDelete(RoutingContext ctx) {

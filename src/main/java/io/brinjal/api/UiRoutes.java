@@ -1,5 +1,6 @@
 package io.brinjal.api;
 
+import io.brinjal.wire.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;

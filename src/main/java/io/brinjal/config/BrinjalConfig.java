@@ -23,7 +23,8 @@ public record BrinjalConfig(
     Cors cors,
     Recurring recurring,
     Logging logging,
-    Shutdown shutdown) {
+    Shutdown shutdown,
+    Store store) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -110,36 +111,59 @@ public record BrinjalConfig(
   /** @param graceSeconds on SIGTERM, how long running tasks may go on before they are interrupted */
   public record Shutdown(int graceSeconds) {}
 
+  /**
+   * Where tasks and schedules are kept.
+   *
+   * @param type {@code sqlite} (an embedded file, the default) or {@code memory} (nothing
+   *     survives a restart: tests, benchmarks, embedding)
+   * @param path the SQLite file, relative to the working directory unless absolute
+   * @param busyTimeoutMs how long a write waits for a lock held by another program before it fails
+   * @param synchronousFull {@code true}: every commit is synced to disk (survives power loss);
+   *     {@code false}: SQLite's NORMAL, which survives a crash of the process but may lose the
+   *     last commits on power loss
+   */
+  public record Store(String type, String path, int busyTimeoutMs, boolean synchronousFull) {
+    public static final Set<String> TYPES = Set.of("sqlite", "memory");
+
+    public static Store memory() {
+      return new Store("memory", "", 5000, true);
+    }
+  }
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+  }
+
+  public BrinjalConfig withStore(Store store) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
   }
 }

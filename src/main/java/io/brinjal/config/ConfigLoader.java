@@ -46,7 +46,9 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
           Map.entry("BRINJAL_RECURRING_STORE_FILE", "recurring.store_file"),
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
-          Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"));
+          Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"),
+          Map.entry("BRINJAL_STORE_TYPE", "store.type"),
+          Map.entry("BRINJAL_STORE_PATH", "store.path"));
 
   private ConfigLoader() {}
 
@@ -144,7 +146,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown"));
+        "recurring", "logging", "shutdown", "store"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances"));
     String host = text(http, "http.host");
@@ -194,6 +196,18 @@ public final class ConfigLoader {
     }
     ObjectNode shutdown = section(tree, "shutdown");
     onlyKeys(shutdown, "shutdown.", Set.of("grace_seconds"));
+    ObjectNode store = section(tree, "store");
+    onlyKeys(store, "store.", Set.of("type", "path", "busy_timeout_ms", "synchronous"));
+    String storeType = text(store, "store.type");
+    if (!BrinjalConfig.Store.TYPES.contains(storeType)) {
+      throw new ConfigException("store.type: must be \"sqlite\" or \"memory\", got \"" + storeType + "\"");
+    }
+    String storePath = text(store, "store.path").trim();
+    if (storeType.equals("sqlite") && storePath.isEmpty()) throw new ConfigException("store.path: must name a file");
+    String synchronous = text(store, "store.synchronous");
+    if (!synchronous.equals("full") && !synchronous.equals("normal")) {
+      throw new ConfigException("store.synchronous: must be \"full\" or \"normal\", got \"" + synchronous + "\"");
+    }
 
     return new BrinjalConfig(
         new BrinjalConfig.Http(host, port, prefix, integer(http, "http.idle_timeout_seconds", 1, 86_400),
@@ -218,7 +232,9 @@ public final class ConfigLoader {
         parseCors(cors),
         recurring(section(tree, "recurring")),
         new BrinjalConfig.Logging(logFormat),
-        new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)));
+        new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)),
+        new BrinjalConfig.Store(storeType, storePath, integer(store, "store.busy_timeout_ms", 0, 600_000),
+            synchronous.equals("full")));
   }
 
   private static String token(ObjectNode node, String key) {

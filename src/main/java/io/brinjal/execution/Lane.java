@@ -1,18 +1,20 @@
 package io.brinjal.execution;
 
+import io.brinjal.store.QueuedTask;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * One named semaphore: a FIFO of waiting tasks, the tasks holding its permits (never more
- * than the limit), a worker pool of exactly that size, and recent run times for estimates.
- * Event-loop confined, so plain fields suffice.
+ * One named semaphore as this node sees it: the waiting line (ranked, for queue positions), the
+ * local runs holding its permits, a worker pool of exactly the limit's size, whether a claim is
+ * in flight, and recent run times for estimates. The store decides which task a claim takes;
+ * the lane never lets this node hold more permits than the limit. Event-loop confined.
  */
 final class Lane {
   private static final double RUN_TIME_WEIGHT = 0.2; // moving average: recent runs count most
@@ -20,13 +22,20 @@ final class Lane {
   final String name;
   final int limit;
   final WorkerExecutor pool;
-  // insertion-ordered sets: FIFO, with O(1) removal when a queued task is cancelled
-  final LinkedHashSet<TaskRecord> waiting = new LinkedHashSet<>();
-  final LinkedHashSet<TaskRecord> running = new LinkedHashSet<>();
-  private double averageRunMillis = -1;
+  final LinkedHashSet<LocalRun> running = new LinkedHashSet<>();
+  private final RankedLine line = new RankedLine();
+  private final Map<String, Long> lineKeys = new HashMap<>();
+  /** Tasks accepted and on their way into the store: they count toward the queue caps. */
+  int inserting;
+  boolean claiming;
+  boolean claimAgain;
+  long claimRetryTimer = -1;
   long positionTimer = -1;
+  /** Positions last pushed to clients, for the front of the line only. */
+  final Map<String, Integer> publishedPositions = new HashMap<>();
   int abandoned;
   int peakRunning;
+  private double averageRunMillis = -1;
 
   Lane(String name, int limit, WorkerExecutor pool) {
     this.name = name;
@@ -34,16 +43,44 @@ final class Lane {
     this.pool = pool;
   }
 
-  boolean hasFreePermit() {
-    return running.size() < limit && !waiting.isEmpty();
+  // ---- the waiting line
+
+  void enqueue(QueuedTask task) {
+    long key = RankedLine.key(task.priority(), task.seq());
+    if (lineKeys.putIfAbsent(task.id(), key) == null) line.add(key, task.id());
   }
 
-  TaskRecord takeNext() {
-    Iterator<TaskRecord> it = waiting.iterator();
-    TaskRecord next = it.next();
-    it.remove();
-    return next;
+  /** False if the task was not waiting here. */
+  boolean dequeue(String taskId) {
+    Long key = lineKeys.remove(taskId);
+    publishedPositions.remove(taskId);
+    return key != null && line.remove(key);
   }
+
+  int waiting() {
+    return line.size();
+  }
+
+  /** 1 = next to start; null if the task is not waiting here. */
+  Integer positionOf(String taskId) {
+    Long key = lineKeys.get(taskId);
+    if (key == null) return null;
+    int rank = line.rank(key);
+    return rank < 0 ? null : rank + 1;
+  }
+
+  List<String> front(int n) {
+    return line.firstIds(n);
+  }
+
+  // ---- permits
+
+  /** Permits this node may still take: a stopped thread that has not left run() keeps its own. */
+  int freePermits() {
+    return limit - running.size();
+  }
+
+  // ---- estimates
 
   void recordRunTime(Duration runTime) {
     double millis = runTime.toMillis();
@@ -53,40 +90,32 @@ final class Lane {
   /** When a refused client should try again: about when the line will have moved. */
   long retryAfterSeconds() {
     if (averageRunMillis < 0) return 1;
-    double seconds = averageRunMillis / 1000.0 * Math.max(1, waiting.size()) / limit;
+    double seconds = averageRunMillis / 1000.0 * Math.max(1, waiting()) / limit;
     return Math.max(1, Math.min(60, Math.round(seconds)));
   }
 
-  /** 1 = next to start; 0 if the task is not waiting here. */
-  int positionOf(TaskRecord rec) {
-    int position = 0;
-    for (TaskRecord r : waiting) {
-      position++;
-      if (r == rec) return position;
-    }
-    return 0;
-  }
-
   /**
-   * Expected start of the first {@code count} waiting tasks: each running task frees its permit
-   * after the average run time, and every started task holds one that long again. Empty when
-   * this semaphore has no finished run to learn from yet.
+   * Expected start of the task at {@code position} (1 = next): every permit frees after the
+   * average run time, less what its current task has already run, and each start holds it that
+   * long again. Since every later run lasts the same average, round r of starts on the permits
+   * comes entirely before round r + 1, so the answer is closed-form: the ((position - 1) mod
+   * limit)-th earliest free time plus (position - 1) / limit average runs. Null while this
+   * semaphore has no finished run to learn from.
    */
-  List<Instant> estimatedStarts(Instant now, int count) {
-    if (averageRunMillis < 0) return List.of();
+  Instant estimatedStart(Instant now, int position) {
+    if (averageRunMillis < 0 || position < 1) return null;
     long average = Math.round(averageRunMillis);
     PriorityQueue<Long> permitFreeAt = new PriorityQueue<>();
-    for (TaskRecord r : running) {
-      long elapsed = r.startedAt() == null ? 0 : Duration.between(r.startedAt(), now).toMillis();
+    for (LocalRun r : running) {
+      Instant started = r.state().startedAt();
+      long elapsed = started == null ? 0 : Duration.between(started, now).toMillis();
       permitFreeAt.add(Math.max(0, average - elapsed));
     }
     while (permitFreeAt.size() < limit) permitFreeAt.add(0L);
-    List<Instant> starts = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      long start = permitFreeAt.poll();
-      starts.add(now.plusMillis(start));
-      permitFreeAt.add(start + average);
-    }
-    return starts;
+    int round = (position - 1) / limit;
+    int slot = (position - 1) % limit;
+    long free = 0;
+    for (int i = 0; i <= slot; i++) free = permitFreeAt.poll();
+    return now.plusMillis(free + (long) round * average);
   }
 }

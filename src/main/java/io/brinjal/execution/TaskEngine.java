@@ -1,11 +1,16 @@
 package io.brinjal.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
-import io.brinjal.json.Json;
-import io.brinjal.streaming.TaskEvents;
+import io.brinjal.loop.Loop;
+import io.brinjal.store.Finished;
+import io.brinjal.store.QueuedTask;
+import io.brinjal.store.StaleStateException;
+import io.brinjal.store.TaskCriteria;
+import io.brinjal.store.TaskPage;
+import io.brinjal.store.TaskQuery;
+import io.brinjal.store.TaskState;
+import io.brinjal.store.TaskStore;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskControl;
 import io.brinjal.task.TaskRegistry;
@@ -24,26 +29,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task manager. All of its state (the store, each semaphore's wait queue and running count,
- * the retention lists) is event-loop confined: it lives on the one context captured at creation
- * and is touched nowhere else, so it needs no locks. Public methods may be called from any
- * thread; they hop to that loop and answer with a {@link Future}. Methods ending in
- * {@code OnLoop} must already be on it. Only {@link Task#run()} and progress hooks leave the
- * loop, on one {@link WorkerExecutor} per semaphore sized to its limit.
+ * Runs tasks: takes them into the {@link TaskStore}, claims them from it under each semaphore's
+ * limit, runs them on worker pools, writes every state they reach back to the store, and
+ * announces each change through its {@link TaskPublisher} once it is stored.
+ *
+ * <p>Its own state (the lanes with their waiting lines and local runs, timers) is event-loop
+ * confined: it lives on the loop given at creation and is touched nowhere else, so it needs no
+ * locks. Public methods may be called from any thread; they hop to that loop and answer with a
+ * {@link Future}. Methods ending in {@code OnLoop} must already be on it. Only
+ * {@link Task#run()} and progress hooks leave the loop, on one {@link WorkerExecutor} per
+ * semaphore sized to its limit. Task state lives in the store, not here: this engine keeps of a
+ * task only what exists where it runs (its {@link LocalRun}) and its rank while it waits.
  */
 public final class TaskEngine {
   private static final Logger LOG = LoggerFactory.getLogger(TaskEngine.class);
@@ -51,41 +60,45 @@ public final class TaskEngine {
   private static final int HOOK_POOL_SIZE = 4;
   private static final long POSITION_UPDATE_MS = 100;
   private static final int PUSHED_POSITIONS = 50;
+  /** Progress, heading, body and image reach the store at most this often per task (and at the end). */
+  private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int DELETE_BATCH = 1000;
+  private static final long STORE_RETRY_MS = 1000;
+  private static final long STORE_RETRY_MAX_MS = 30_000;
+  private static final int MAX_WARNED_SEMAPHORES = 100;
 
   private final Vertx vertx;
-  private final Context loop;
+  private final Loop loop;
   private final BrinjalConfig config;
   private final TaskRegistry registry;
-  private final TaskEvents events;
+  private final TaskStore store;
+  private final TaskPublisher publisher;
   private final Clock clock;
+  private final String nodeId;
   private final long minEventIntervalNanos;
   private final long cancelGraceMillis;
   private final Path scratchRoot;
   private final WorkerExecutor hookPool;
 
   // ---- event-loop confined state ----
-  private final Map<String, TaskRecord> store = new LinkedHashMap<>();
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
-  private final LinkedHashSet<TaskRecord> retainedDone = new LinkedHashSet<>();
-  private final LinkedHashSet<TaskRecord> retainedFailed = new LinkedHashSet<>();
+  private final Map<String, LocalRun> runs = new HashMap<>();
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
   private final List<TaskListener> listeners = new ArrayList<>();
+  private boolean claimsOpen; // from startClaiming() until shutdown
   private boolean closed;
   private Promise<Void> drained; // set by shutdown(): completed when no task is running any more
 
-  /** Binds the engine to the caller's context (or a new event-loop context). */
-  public static TaskEngine create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
-    return new TaskEngine(vertx, vertx.getOrCreateContext(), config, registry, Clock.systemUTC());
-  }
-
-  public TaskEngine(Vertx vertx, Context loop, BrinjalConfig config, TaskRegistry registry, Clock clock) {
-    if (!loop.isEventLoopContext()) throw new IllegalArgumentException("the engine needs an event-loop context");
+  public TaskEngine(Vertx vertx, Context loop, BrinjalConfig config, TaskRegistry registry, TaskStore store,
+      TaskPublisher publisher, Clock clock, String nodeId) {
     this.vertx = vertx;
-    this.loop = loop;
+    this.loop = Loop.of(loop);
     this.config = config;
     this.registry = registry;
-    this.events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents());
+    this.store = store;
+    this.publisher = publisher;
     this.clock = clock;
+    this.nodeId = nodeId;
     this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
     this.cancelGraceMillis = TimeUnit.SECONDS.toMillis(config.execution().cancelGraceSeconds());
     try {
@@ -107,12 +120,21 @@ public final class TaskEngine {
     return config;
   }
 
-  public TaskEvents events() {
-    return events;
-  }
-
   public Vertx vertx() {
     return vertx;
+  }
+
+  public TaskStore store() {
+    return store;
+  }
+
+  /** The loop that owns the engine's state (and that listeners and the publisher are called on). */
+  public Loop loop() {
+    return loop;
+  }
+
+  public String nodeId() {
+    return nodeId;
   }
 
   /** Adds a lifecycle observer; call before tasks flow (it is read on the loop without locks). */
@@ -121,34 +143,85 @@ public final class TaskEngine {
     return this;
   }
 
-  /** Runs {@code action} on the engine's event loop: inline if already there, else one hop. */
-  public <T> Future<T> onLoop(Callable<T> action) {
-    Context caller = Vertx.currentContext();
-    if (caller == loop) {
-      try {
-        return Future.succeededFuture(action.call());
-      } catch (Throwable e) {
-        return Future.failedFuture(e);
-      }
-    }
-    Promise<T> promise = Promise.promise();
-    loop.runOnContext(v -> {
-      T result;
-      try {
-        result = action.call();
-      } catch (Throwable e) {
-        answer(caller, () -> promise.fail(e));
-        return;
-      }
-      answer(caller, () -> promise.complete(result));
-    });
-    return promise.future();
+  // ---------------------------------------------------------------- start
+
+  /**
+   * Brings the store's tasks back after a stop: a task that was running (or being cancelled)
+   * when the process died ends failed as {@code Interrupted}, unless its type opts in to running
+   * again ({@link Task#rerunsAfterInterruption()}) and it was running; queued tasks line up again
+   * in their order. Answers the tasks waiting now. Tasks start only after
+   * {@link #startClaiming()}.
+   */
+  public Future<List<QueuedTask>> start() {
+    return loop.compose(() -> store.recover(null, this::afterInterruption)
+        .compose(recovered -> {
+          recoveredOnLoop(recovered);
+          return pruneBeyondRetentionOnLoop();
+        })
+        .compose(v -> store.queued())
+        .compose(this::lineUpOnLoop));
   }
 
-  /** Completes on the caller's own context, so its callbacks stay on its thread. */
-  private static void answer(Context caller, Runnable complete) {
-    if (caller == null) complete.run();
-    else caller.runOnContext(v -> complete.run());
+  /** Runs on the store's thread: must only read what does not change (the registry, the clock). */
+  private TaskState afterInterruption(TaskState task) {
+    TaskType type = registry.byName(task.taskType()).orElse(null);
+    boolean running = task.status() == TaskStatus.RUNNING;
+    if (running && type != null && type.rerunsAfterInterruption()) {
+      return task.next().status(TaskStatus.QUEUED).owner(null).startedAt(null).cancelRequested(false).build();
+    }
+    String message = "the server stopped while this task was " + (running ? "running" : "being cancelled")
+        + (running && type != null ? "; " + type.name() + " does not opt in to running again after an interruption" : "");
+    return task.next().status(TaskStatus.FAILED).completedAt(now())
+        .error("Interrupted", message, null).body("Task failed: " + message).build();
+  }
+
+  private void recoveredOnLoop(List<TaskState> recovered) {
+    if (recovered.isEmpty()) return;
+    long again = recovered.stream().filter(t -> t.status() == TaskStatus.QUEUED).count();
+    LOG.warn("{} task(s) were running when the server last stopped: {} failed as Interrupted, {} queued to run again",
+        recovered.size(), recovered.size() - again, again);
+    for (TaskState t : recovered) {
+      if (t.isTerminal()) listeners.forEach(l -> l.onFinished(t));
+    }
+  }
+
+  /** After a restart that lowered the retention: prune in batches until within it. */
+  private Future<Void> pruneBeyondRetentionOnLoop() {
+    return store.prune(DELETE_BATCH).compose(pruned -> {
+      prunedOnLoop(pruned);
+      return pruned.size() < DELETE_BATCH ? Future.succeededFuture() : pruneBeyondRetentionOnLoop();
+    });
+  }
+
+  private Future<List<QueuedTask>> lineUpOnLoop(List<QueuedTask> queued) {
+    List<Future<?>> moved = new ArrayList<>();
+    for (QueuedTask q : queued) {
+      Lane lane = lanes.get(q.semaphore());
+      if (lane != null) {
+        lane.enqueue(q);
+      } else {
+        moved.add(moveToDefaultOnLoop(q)); // its semaphore was removed from the configuration
+      }
+    }
+    if (!queued.isEmpty()) LOG.info("{} queued task(s) in the store", queued.size());
+    return Future.join(moved).map(queued);
+  }
+
+  private Future<?> moveToDefaultOnLoop(QueuedTask q) {
+    warnUnknownSemaphoreOnLoop(q.semaphore());
+    return store.get(q.id()).compose(state -> store.update(state.next().semaphore("default").build()))
+        .onSuccess(moved -> lanes.get("default").enqueue(QueuedTask.of(moved)));
+  }
+
+  /** From now on, waiting tasks are claimed and run. */
+  public Future<Void> startClaiming() {
+    return loop.call(() -> {
+      if (!closed) {
+        claimsOpen = true;
+        lanes.values().forEach(this::maybeClaimOnLoop);
+      }
+      return null;
+    });
   }
 
   // ---------------------------------------------------------------- submission
@@ -160,47 +233,52 @@ public final class TaskEngine {
 
   /** As above; {@code runTimeout}, if given, may only shorten the type's own timeout. */
   public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, Duration runTimeout) {
-    return onLoop(() -> {
+    return loop.compose(() -> {
       TaskType type = registry.byRoute(route)
           .orElseThrow(() -> new NotFoundException("no task type at /" + route));
-      Task task = type.bind(body, query);
-      return submitOnLoop(type, task, null, runTimeout);
+      return submitOnLoop(type, type.bind(body, query), null, runTimeout);
     });
   }
 
-  /** Queues an already built task (for code that creates tasks itself, such as schedules). */
+  /**
+   * Queues a task built by code (its parameters are what is stored: the task is built afresh from
+   * them where it runs).
+   */
   public Future<String> submit(Task task, String parentId) {
-    return onLoop(() -> {
+    return loop.compose(() -> {
       TaskType type = registry.all().stream().filter(t -> t.javaType() == task.getClass()).findFirst()
           .orElseThrow(() -> new NotFoundException(task.getClass().getSimpleName() + " is not registered"));
-      return submitOnLoop(type, task, parentId);
+      return submitOnLoop(type, task, parentId, null);
     });
   }
 
   /** Queues a bound task; for code already on the loop (recurring schedules). */
-  public String submitOnLoop(TaskType type, Task task, String parentId) {
+  public Future<String> submitOnLoop(TaskType type, Task task, String parentId) {
     return submitOnLoop(type, task, parentId, null);
   }
 
-  private String submitOnLoop(TaskType type, Task task, String parentId, Duration requestedTimeout) {
+  private Future<String> submitOnLoop(TaskType type, Task task, String parentId, Duration requestedTimeout) {
+    loop.check();
     if (closed) throw new IllegalStateException("the engine is closed");
     Lane lane = laneFor(task.semaphoreName());
     admitOnLoop(lane);
-    String id = UUID.randomUUID().toString();
-    TaskRecord[] self = new TaskRecord[1];
-    TaskControl control = new TaskControl(id,
-        () -> loop.runOnContext(v -> liveChangeOnLoop(self[0])), () -> scratchRoot);
-    Task.Access.attach(task, control);
-    TaskRecord rec = new TaskRecord(id, parentId, type, task, control, lane.name, now(),
-        shorter(task.runTimeout(), requestedTimeout));
-    self[0] = rec;
-    rec.lane = lane;
-    store.put(id, rec);
-    lane.waiting.add(rec);
-    events.publishAddedOnLoop(id, Json.encode(taskJsonOnLoop(rec)));
-    listeners.forEach(l -> l.onSubmitted(rec));
-    drainOnLoop(lane);
-    return id;
+    Duration timeout = shorter(task.runTimeout(), requestedTimeout);
+    TaskState task0 = TaskState.newTask(UUID.randomUUID().toString(), type.name(), lane.name, type.paramsOf(task), now())
+        .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis())).build();
+    lane.inserting++;
+    return store.insert(task0)
+        .andThen(ar -> lane.inserting--)
+        .map(stored -> {
+          addedOnLoop(lane, stored);
+          return stored.id();
+        });
+  }
+
+  private void addedOnLoop(Lane lane, TaskState stored) {
+    lane.enqueue(QueuedTask.of(stored));
+    publisher.added(viewOnLoop(stored));
+    listeners.forEach(l -> l.onSubmitted(stored));
+    maybeClaimOnLoop(lane);
   }
 
   private static Duration shorter(Duration a, Duration b) {
@@ -210,19 +288,21 @@ public final class TaskEngine {
   }
 
   /**
-   * A task that would have to wait is refused when the line is full, so memory stays bounded
-   * and nothing accepted is ever dropped later. One that can start at once is always taken.
+   * A task that would have to wait is refused when the line is full, so the queue stays within
+   * what the operator allowed and nothing accepted is ever dropped later. One that can start at
+   * once is always taken.
    */
   private void admitOnLoop(Lane lane) {
-    if (lane.running.size() < lane.limit) return;
+    if (lane.freePermits() > 0 && lane.waiting() + lane.inserting == 0) return;
     var limits = config.limits();
     int queued = 0;
-    for (Lane l : lanes.values()) queued += l.waiting.size();
+    for (Lane l : lanes.values()) queued += l.waiting() + l.inserting;
+    int laneQueued = lane.waiting() + lane.inserting;
     boolean totalFull = limits.maxQueued() > 0 && queued >= limits.maxQueued();
-    boolean laneFull = limits.maxQueuedPerSemaphore() > 0 && lane.waiting.size() >= limits.maxQueuedPerSemaphore();
+    boolean laneFull = limits.maxQueuedPerSemaphore() > 0 && laneQueued >= limits.maxQueuedPerSemaphore();
     if (totalFull || laneFull) {
-      throw new TooBusyException((totalFull ? queued + " tasks are queued (limits.max_queued)"
-          : lane.waiting.size() + " tasks wait for semaphore '" + lane.name + "' (limits.max_queued_per_semaphore)"),
+      throw new TooBusyException(totalFull ? queued + " tasks are queued (limits.max_queued)"
+          : laneQueued + " tasks wait for semaphore '" + lane.name + "' (limits.max_queued_per_semaphore)",
           lane.retryAfterSeconds());
     }
   }
@@ -230,61 +310,90 @@ public final class TaskEngine {
   private Lane laneFor(String semaphore) {
     Lane lane = semaphore == null ? null : lanes.get(semaphore);
     if (lane != null) return lane;
-    if (warnedUnknownSemaphores.add(String.valueOf(semaphore))) {
-      LOG.warn("unknown semaphore '{}': such tasks run under 'default'", semaphore);
-    }
+    warnUnknownSemaphoreOnLoop(semaphore);
     return lanes.get("default");
   }
 
-  // ---------------------------------------------------------------- execution
-
-  private void drainOnLoop(Lane lane) {
-    if (closed) return; // shutting down: the worker pools are closing
-    boolean moved = false;
-    while (lane.hasFreePermit()) {
-      startOnLoop(lane, lane.takeNext());
-      moved = true;
+  private void warnUnknownSemaphoreOnLoop(String semaphore) {
+    // bounded: made-up names must not grow this set (or the log) without end
+    if (warnedUnknownSemaphores.size() < MAX_WARNED_SEMAPHORES && warnedUnknownSemaphores.add(String.valueOf(semaphore))) {
+      LOG.warn("unknown semaphore '{}': such tasks run under 'default'", semaphore);
     }
-    if (moved) lineMovedOnLoop(lane);
   }
 
+  // ---------------------------------------------------------------- claims and runs
+
   /**
-   * Tasks waiting behind moved up. Their new positions are pushed at most every
-   * {@value #POSITION_UPDATE_MS} ms and only for the front of the line, so a fast-moving
-   * queue of thousands costs a bounded number of events.
+   * Asks the store for waiting tasks while this node has free permits. One claim per lane at a
+   * time; whatever wanted another meanwhile asks again when it returns.
    */
-  private void lineMovedOnLoop(Lane lane) {
-    if (lane.positionTimer != -1 || lane.waiting.isEmpty()) return;
-    lane.positionTimer = vertx.setTimer(POSITION_UPDATE_MS, t -> {
-      lane.positionTimer = -1;
-      int position = 0;
-      for (TaskRecord waiting : lane.waiting) {
-        if (++position > PUSHED_POSITIONS) break;
-        if (waiting.publishedPosition != position) publishTaskOnLoop(waiting);
+  private void maybeClaimOnLoop(Lane lane) {
+    if (!claimsOpen) return;
+    if (lane.claiming) {
+      lane.claimAgain = true;
+      return;
+    }
+    int free = lane.freePermits();
+    if (free <= 0 || lane.waiting() == 0) return;
+    lane.claiming = true;
+    lane.claimAgain = false;
+    store.claim(lane.name, lane.limit, free, nodeId, now()).onComplete(ar -> {
+      lane.claiming = false;
+      if (ar.failed()) {
+        LOG.warn("could not claim tasks of semaphore '{}' from the store ({}); trying again in {} ms", lane.name,
+            ar.cause().getMessage(), STORE_RETRY_MS);
+        if (lane.claimRetryTimer == -1) {
+          lane.claimRetryTimer = vertx.setTimer(STORE_RETRY_MS, t -> {
+            lane.claimRetryTimer = -1;
+            maybeClaimOnLoop(lane);
+          });
+        }
+        return;
       }
+      List<TaskState> claimed = ar.result();
+      for (TaskState task : claimed) {
+        lane.dequeue(task.id());
+        startOnLoop(lane, task);
+      }
+      if (!claimed.isEmpty()) lineMovedOnLoop(lane);
+      if (lane.claimAgain || claimed.size() == free) maybeClaimOnLoop(lane);
     });
   }
 
-  private void startOnLoop(Lane lane, TaskRecord rec) {
-    lane.running.add(rec);
+  private void startOnLoop(Lane lane, TaskState claimed) {
+    TaskType type = registry.byName(claimed.taskType()).orElse(null);
+    LocalRun[] self = new LocalRun[1];
+    TaskControl control = new TaskControl(claimed.id(),
+        () -> loop.context().runOnContext(v -> liveChangeOnLoop(self[0])), () -> scratchRoot);
+    LocalRun run = new LocalRun(claimed, type, lane, control);
+    self[0] = run;
+    lane.running.add(run);
     lane.peakRunning = Math.max(lane.peakRunning, lane.running.size());
-    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
-    rec.markRunning(now());
-    publishTaskOnLoop(rec);
-    listeners.forEach(l -> l.onStarted(rec));
-    if (rec.type().hasProgressHook()) pollHookOnLoop(rec);
-    Duration timeout = rec.runTimeout();
-    if (timeout != null) {
-      rec.timeoutTimer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
-        rec.timeoutTimer = -1;
-        stopRunningOnLoop(rec, TaskRecord.StopReason.TIMEOUT);
+    runs.put(run.id(), run);
+    LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
+    publisher.changed(TaskView.of(run.current()));
+    listeners.forEach(l -> l.onStarted(claimed));
+    Task task;
+    try {
+      if (type == null) throw new IllegalStateException("task type " + claimed.taskType() + " is not registered on this server");
+      task = type.bind(claimed.params(), Map.of()); // built afresh from what was stored, wherever it runs
+    } catch (RuntimeException | LinkageError e) {
+      finishOnLoop(run, e);
+      return;
+    }
+    Task.Access.attach(task, control);
+    run.task = task;
+    if (type.hasProgressHook()) pollHookOnLoop(run);
+    Long timeoutMillis = claimed.runTimeoutMillis();
+    if (timeoutMillis != null) {
+      run.timeoutTimer = vertx.setTimer(Math.max(1, timeoutMillis), t -> {
+        run.timeoutTimer = -1;
+        stopRunningOnLoop(run, LocalRun.StopReason.TIMEOUT);
       });
     }
-    Task task = rec.task();
-    TaskControl control = rec.control();
     lane.pool
         .executeBlocking(() -> runOnWorker(task, control), false) // false: a lane must not serialise
-        .onComplete(ar -> finishOnLoop(lane, rec, ar.cause()));
+        .onComplete(ar -> finishOnLoop(run, ar.cause()));
   }
 
   /** Worker thread: the only place user work runs. */
@@ -297,255 +406,291 @@ public final class TaskEngine {
     }
   }
 
-  private void pollHookOnLoop(TaskRecord rec) {
-    long interval = Math.max(1, rec.task().updateInterval().toMillis());
-    rec.hookTimer = vertx.setPeriodic(interval, t -> {
-      if (rec.hookInFlight) return; // a slow hook is never stacked up
-      rec.hookInFlight = true;
+  private void pollHookOnLoop(LocalRun run) {
+    long interval = Math.max(1, run.task.updateInterval().toMillis());
+    run.hookTimer = vertx.setPeriodic(interval, t -> {
+      if (run.hookInFlight) return; // a slow hook is never stacked up
+      run.hookInFlight = true;
       hookPool.executeBlocking(() -> {
-        Task.Access.progressHook(rec.task());
+        Task.Access.progressHook(run.task);
         return null;
       }, false).onComplete(ar -> {
-        rec.hookInFlight = false;
-        if (ar.failed()) LOG.debug("progress hook of {} failed: {}", rec.id(), ar.cause().toString());
+        run.hookInFlight = false;
+        if (ar.failed()) LOG.debug("progress hook of {} failed: {}", run.id(), ar.cause().toString());
       });
     });
   }
 
-  private void finishOnLoop(Lane lane, TaskRecord rec, Throwable failure) {
-    lane.running.remove(rec);
-    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, rec.id(), lane.running.size(), lane.limit);
-    stopTimersOnLoop(rec);
-    rec.control().closeOnLoop();
-    rec.absorbLiveValues();
+  /** The worker left run() (or the task could not even be built): its end, as the task decided. */
+  private void finishOnLoop(LocalRun run, Throwable failure) {
+    stopTimersOnLoop(run);
+    run.control.closeOnLoop();
+    run.absorbLiveValues();
+    if (run.isAbandoned()) run.lane.abandoned--;
     Instant now = now();
-    if (rec.isAbandoned()) lane.abandoned--;
-    if (rec.stopReason() == TaskRecord.StopReason.TIMEOUT) rec.markTimedOut(now);
-    else if (rec.control().isCancelRequested()) rec.markCancelled(now);
-    else if (failure != null) rec.markFailed(now, failure);
-    else if (rec.failedReasonFromTask() != null) rec.markFailedByTask(now, rec.failedReasonFromTask());
-    else rec.markDone(now);
-    if (rec.status() != TaskStatus.CANCELLED) lane.recordRunTime(java.time.Duration.between(rec.startedAt(), now));
-    publishTaskOnLoop(rec);
-    listeners.forEach(l -> l.onFinished(rec));
-    Path scratch = rec.control().scratchDirIfCreated();
-    if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
-    if (!rec.removed) retainOnLoop(rec);
-    drainOnLoop(lane);
-    if (drained != null && runningCountOnLoop() == 0) drained.tryComplete();
+    UnaryOperator<TaskState.Builder> end;
+    if (run.stopReason() == LocalRun.StopReason.TIMEOUT) end = b -> run.timedOut(b, now);
+    else if (run.control.isCancelRequested()) end = b -> run.cancelled(b, now);
+    else if (failure != null) end = b -> LocalRun.failed(b, now, failure, run.current().body());
+    else if (run.failedReasonFromTask() != null) end = b -> LocalRun.failedByTask(b, now, run.failedReasonFromTask());
+    else end = b -> LocalRun.done(b, now);
+    writeEndOnLoop(run, end, STORE_RETRY_MS);
   }
 
-  private void stopTimersOnLoop(TaskRecord rec) {
-    for (long timer : new long[] {rec.hookTimer, rec.flushTimer, rec.timeoutTimer, rec.graceTimer}) {
+  /**
+   * The terminal state is on disk before anyone hears of it. While the store cannot take it, the
+   * task keeps its permit (so no limit is ever exceeded on this account) and the write is retried.
+   */
+  private void writeEndOnLoop(LocalRun run, UnaryOperator<TaskState.Builder> end, long retryMillis) {
+    if (run.removed) {
+      endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted: nothing to store
+      return;
+    }
+    run.write(end, store::finish, Finished::task).onComplete(ar -> {
+      if (ar.succeeded()) {
+        endedOnLoop(run, ar.result().task(), ar.result().pruned());
+      } else if (ar.cause() instanceof StaleStateException) {
+        endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted while it ran
+      } else if (closed && drained == null) {
+        LOG.warn("task {} ended, but the store could not record it before the server closed: {}", run.id(),
+            ar.cause().getMessage());
+      } else {
+        LOG.warn("task {} ended, but the store could not record it ({}); retrying in {} ms, its '{}' permit stays taken",
+            run.id(), ar.cause().getMessage(), retryMillis, run.lane.name);
+        vertx.setTimer(retryMillis, t -> writeEndOnLoop(run, end, Math.min(retryMillis * 2, STORE_RETRY_MAX_MS)));
+      }
+    });
+  }
+
+  private void endedOnLoop(LocalRun run, TaskState terminal, List<String> pruned) {
+    Lane lane = run.lane;
+    lane.running.remove(run);
+    runs.remove(run.id());
+    LOG.debug("semaphore {} released by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
+    if (terminal.status() != TaskStatus.CANCELLED && terminal.startedAt() != null) {
+      lane.recordRunTime(Duration.between(terminal.startedAt(), terminal.completedAt()));
+    }
+    publisher.changed(TaskView.of(terminal));
+    listeners.forEach(l -> l.onFinished(terminal));
+    prunedOnLoop(pruned);
+    Path scratch = run.control.scratchDirIfCreated();
+    if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
+    maybeClaimOnLoop(lane);
+    if (drained != null && runs.isEmpty()) drained.tryComplete();
+  }
+
+  private void prunedOnLoop(List<String> pruned) {
+    for (String id : pruned) {
+      publisher.removed(id);
+      listeners.forEach(l -> l.onRemoved(id));
+    }
+  }
+
+  private void stopTimersOnLoop(LocalRun run) {
+    for (long timer : new long[] {run.hookTimer, run.flushTimer, run.timeoutTimer, run.graceTimer, run.saveTimer}) {
       if (timer != -1) vertx.cancelTimer(timer);
     }
-    rec.hookTimer = rec.flushTimer = rec.timeoutTimer = rec.graceTimer = -1;
+    run.hookTimer = run.flushTimer = run.timeoutTimer = run.graceTimer = run.saveTimer = -1;
+  }
+
+  private boolean isActive(LocalRun run) {
+    return run != null && runs.get(run.id()) == run;
   }
 
   // ---------------------------------------------------------------- live updates
 
   /** The worker changed something; publish now, or once the per-task minimum interval is up. */
-  private void liveChangeOnLoop(TaskRecord rec) {
-    if (rec.status().isTerminal() || rec.flushTimer != -1) return;
-    long wait = rec.lastLiveFlushNanos + minEventIntervalNanos - System.nanoTime();
+  private void liveChangeOnLoop(LocalRun run) {
+    if (!isActive(run) || run.flushTimer != -1) return;
+    long wait = run.lastLiveFlushNanos + minEventIntervalNanos - System.nanoTime();
     if (wait <= 0) {
-      flushLiveOnLoop(rec);
+      flushLiveOnLoop(run);
     } else {
-      rec.flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
-        rec.flushTimer = -1;
-        flushLiveOnLoop(rec);
+      run.flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
+        run.flushTimer = -1;
+        flushLiveOnLoop(run);
       });
     }
   }
 
-  private void flushLiveOnLoop(TaskRecord rec) {
-    if (rec.status().isTerminal()) return;
-    rec.lastLiveFlushNanos = System.nanoTime();
-    if (rec.absorbLiveValues()) publishTaskOnLoop(rec);
-  }
-
-  private void publishTaskOnLoop(TaskRecord rec) {
-    events.publishTaskOnLoop(rec.id(), Json.encode(taskJsonOnLoop(rec)), rec.status().isTerminal());
-  }
-
-  // ---------------------------------------------------------------- retention
-
-  private void retainOnLoop(TaskRecord rec) {
-    boolean done = rec.status() == TaskStatus.DONE;
-    LinkedHashSet<TaskRecord> kept = done ? retainedDone : retainedFailed;
-    int limit = done ? config.retention().done() : config.retention().failed();
-    kept.add(rec);
-    while (kept.size() > limit) {
-      Iterator<TaskRecord> oldest = kept.iterator();
-      TaskRecord pruned = oldest.next();
-      oldest.remove();
-      store.remove(pruned.id());
-      events.publishRemovedOnLoop(pruned.id());
-      listeners.forEach(l -> l.onRemoved(pruned));
+  private void flushLiveOnLoop(LocalRun run) {
+    if (!isActive(run)) return;
+    run.lastLiveFlushNanos = System.nanoTime();
+    if (run.absorbLiveValues()) {
+      publisher.changed(TaskView.of(run.current()));
+      saveSoonOnLoop(run);
     }
   }
 
-  // ---------------------------------------------------------------- queries
-
-  /** Every task in the store, oldest first. Loop only: the records are live state. */
-  public java.util.Collection<TaskRecord> tasksOnLoop() {
-    return java.util.Collections.unmodifiableCollection(store.values());
-  }
-
-  public TaskRecord findOrNullOnLoop(String id) {
-    return store.get(id);
-  }
-
-  /** A task's JSON as clients see it; a queued one also says where it stands in line. */
-  public ObjectNode taskJsonOnLoop(TaskRecord rec) {
-    if (rec.status() != TaskStatus.QUEUED) return rec.toJson(null, null);
-    int position = rec.lane.positionOf(rec);
-    List<Instant> starts = rec.lane.estimatedStarts(now(), position);
-    rec.publishedPosition = position;
-    return rec.toJson(position, starts.isEmpty() ? null : starts.get(position - 1));
-  }
-
-  /** Must be called on the loop: the record is live state. */
-  public TaskRecord findOnLoop(String id) {
-    TaskRecord rec = store.get(id);
-    if (rec == null) throw new NotFoundException("task " + id + " not found");
-    return rec;
-  }
-
-  public Future<String> taskJson(String id) {
-    return onLoop(() -> Json.encode(taskJsonOnLoop(findOnLoop(id))));
-  }
-
-  /** Every task in the store, oldest first, as a JSON array. */
-  public Future<String> queueJson() {
-    return onLoop(() -> Json.encode(queueArrayOnLoop()));
-  }
-
-  public ArrayNode queueArrayOnLoop() {
-    // positions and estimates of every waiting task in one pass per lane, not one walk per task
-    Map<TaskRecord, Integer> positions = new java.util.IdentityHashMap<>();
-    Map<TaskRecord, Instant> starts = new java.util.IdentityHashMap<>();
-    Instant now = now();
-    for (Lane lane : lanes.values()) {
-      List<Instant> estimates = lane.estimatedStarts(now, lane.waiting.size());
-      int position = 0;
-      for (TaskRecord waiting : lane.waiting) {
-        positions.put(waiting, ++position);
-        if (!estimates.isEmpty()) starts.put(waiting, estimates.get(position - 1));
-      }
+  /** Live values reach the store coalesced: at most once per second per task, and always at the end. */
+  private void saveSoonOnLoop(LocalRun run) {
+    if (run.saveTimer != -1) return;
+    long wait = run.lastSaveNanos + SAVE_INTERVAL_NANOS - System.nanoTime();
+    if (wait <= 0) {
+      saveOnLoop(run);
+    } else {
+      run.saveTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
+        run.saveTimer = -1;
+        saveOnLoop(run);
+      });
     }
-    ArrayNode tasks = Json.NODES.arrayNode(store.size());
-    for (TaskRecord rec : store.values()) tasks.add(rec.toJson(positions.get(rec), starts.get(rec)));
-    return tasks;
+  }
+
+  private void saveOnLoop(LocalRun run) {
+    if (!isActive(run) || run.removed) return;
+    run.lastSaveNanos = System.nanoTime();
+    run.write(b -> b, store::update, s -> s)
+        .onFailure(e -> LOG.debug("live state of task {} not saved yet: {}", run.id(), e.getMessage()));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A task as clients see it now: a running one with its latest live values. */
+  public Future<TaskView> view(String id) {
+    return loop.compose(() -> {
+      LocalRun run = runs.get(id);
+      if (run != null) return Future.succeededFuture(TaskView.of(run.current()));
+      return store.get(id).map(state -> {
+        if (state == null) throw new NotFoundException("task " + id + " not found");
+        return viewOnLoop(state);
+      });
+    });
+  }
+
+  /** A page of the task list, oldest first, each task as {@link #view} shows it. */
+  public Future<ViewPage> page(TaskQuery query) {
+    return loop.compose(() -> store.list(query).map(this::viewsOnLoop));
+  }
+
+  private ViewPage viewsOnLoop(TaskPage page) {
+    List<TaskView> views = new ArrayList<>(page.tasks().size());
+    for (TaskState t : page.tasks()) views.add(viewOnLoop(t));
+    return new ViewPage(views, page.more(), page.lastSeq());
+  }
+
+  /** A page of views, and whether more follow after {@code lastSeq}. */
+  public record ViewPage(List<TaskView> tasks, boolean more, long lastSeq) {}
+
+  private TaskView viewOnLoop(TaskState state) {
+    LocalRun run = runs.get(state.id());
+    if (run != null) return TaskView.of(run.current());
+    if (state.status() != TaskStatus.QUEUED) return TaskView.of(state);
+    Lane lane = lanes.get(state.semaphore());
+    Integer position = lane == null ? null : lane.positionOf(state.id());
+    if (position == null) return TaskView.of(state);
+    if (position <= PUSHED_POSITIONS) lane.publishedPositions.put(state.id(), position);
+    return new TaskView(state, position, lane.estimatedStart(now(), position));
   }
 
   /** Exact-match AND over task fields and parameters; {@code {}} and unknown names match nothing. */
   public Future<List<String>> search(ObjectNode criteria) {
-    return onLoop(() -> {
-      List<String> ids = new ArrayList<>();
-      if (criteria.isEmpty()) return ids;
-      for (TaskRecord rec : store.values()) {
-        if (matches(rec, criteria)) ids.add(rec.id());
-      }
-      return ids;
-    });
+    return store.search(TaskCriteria.of(criteria));
   }
 
-  private static boolean matches(TaskRecord rec, ObjectNode criteria) {
-    ObjectNode json = rec.toJson();
-    Iterator<Map.Entry<String, JsonNode>> it = criteria.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> c = it.next();
-      JsonNode actual = json.has(c.getKey()) ? json.get(c.getKey()) : rec.params().get(c.getKey());
-      if (actual == null || !sameValue(actual, c.getValue())) return false;
-    }
-    return true;
-  }
-
-  /** JSON equality where 1 and 1.0 are the same number. */
-  private static boolean sameValue(JsonNode a, JsonNode b) {
-    if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
-    return a.equals(b);
+  /** Each semaphore's limit, running, waiting and abandoned counts as this node sees them. */
+  public Future<List<SemaphoreState>> semaphores() {
+    return loop.call(this::semaphoresOnLoop);
   }
 
   public List<SemaphoreState> semaphoresOnLoop() {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
     for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(),
-        lane.waiting.size(), lane.abandoned, lane.peakRunning));
+        lane.waiting(), lane.abandoned, lane.peakRunning));
     return out;
   }
 
-  public Future<String> semaphoresJson() {
-    return onLoop(() -> Json.encode(semaphoresOnLoop()));
+  /** Tasks in the store, by status. */
+  public Future<Map<TaskStatus, Long>> countByStatus() {
+    return store.countByStatus();
   }
 
-  /** Registered types with their parameters: enough for a UI to draw a form. */
-  public String taskTypesJson() {
-    ArrayNode out = Json.NODES.arrayNode();
-    for (TaskType type : registry.all()) {
-      ObjectNode o = out.addObject();
-      o.put("name", type.name());
-      o.put("route", type.route());
-      o.put("semaphore", laneNameFor(type.declaredSemaphore()));
-      o.put("description", type.description());
-      ArrayNode params = o.putArray("params");
-      type.params().values().forEach(p -> params.add(p.describe()));
-    }
-    return Json.encode(out);
-  }
-
-  private String laneNameFor(String semaphore) {
-    return config.semaphores().containsKey(semaphore) ? semaphore : "default";
+  /**
+   * Tasks waiting behind moved up. Their new positions are pushed at most every
+   * {@value #POSITION_UPDATE_MS} ms and only for the front of the line, so a fast-moving
+   * queue of thousands costs a bounded number of events.
+   */
+  private void lineMovedOnLoop(Lane lane) {
+    if (lane.positionTimer != -1 || lane.waiting() == 0) return;
+    lane.positionTimer = vertx.setTimer(POSITION_UPDATE_MS, t -> {
+      lane.positionTimer = -1;
+      List<String> front = lane.front(PUSHED_POSITIONS);
+      for (int i = 0; i < front.size(); i++) {
+        String id = front.get(i);
+        Integer published = lane.publishedPositions.get(id);
+        if (published != null && published == i + 1) continue;
+        store.get(id).onSuccess(state -> {
+          if (state != null && state.status() == TaskStatus.QUEUED) publisher.changed(viewOnLoop(state));
+        });
+      }
+    });
   }
 
   // ---------------------------------------------------------------- cancel and delete
 
   /** Cancels a queued or running task; it ends {@code cancelled} and stays listed. */
   public Future<TaskStatus> cancel(String id) {
-    return onLoop(() -> {
-      TaskRecord rec = findOnLoop(id);
-      switch (rec.status()) {
-        case QUEUED -> {
-          withdrawQueuedOnLoop(rec);
-          retainOnLoop(rec);
-        }
-        case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
-        default -> throw new ConflictException("task " + id + " is already " + rec.status().wire());
+    return loop.compose(() -> cancelOnLoop(id, true));
+  }
+
+  private Future<TaskStatus> cancelOnLoop(String id, boolean mayRetry) {
+    LocalRun run = runs.get(id);
+    if (run != null) {
+      stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+      return Future.succeededFuture(run.status());
+    }
+    return store.get(id).compose(state -> {
+      if (state == null) throw new NotFoundException("task " + id + " not found");
+      if (runs.containsKey(id)) return cancelOnLoop(id, false); // it started meanwhile
+      if (state.isTerminal()) throw new ConflictException("task " + id + " is already " + state.status().wire());
+      if (state.status() != TaskStatus.QUEUED) {
+        throw new ConflictException("task " + id + " is " + state.status().wire() + " but not on this node");
       }
-      return rec.status();
+      return store.finish(state.next().status(TaskStatus.CANCELLED).completedAt(now()).build())
+          .map(finished -> {
+            withdrawnOnLoop(finished.task());
+            prunedOnLoop(finished.pruned());
+            return TaskStatus.CANCELLED;
+          })
+          .recover(e -> e instanceof StaleStateException && mayRetry ? cancelOnLoop(id, false) : Future.failedFuture(e));
     });
+  }
+
+  /** A queued task left the line without running; its terminal event ends its streams. */
+  private void withdrawnOnLoop(TaskState cancelled) {
+    Lane lane = lanes.get(cancelled.semaphore());
+    if (lane != null && lane.dequeue(cancelled.id())) lineMovedOnLoop(lane);
+    publisher.changed(TaskView.of(cancelled));
+    listeners.forEach(l -> l.onFinished(cancelled));
   }
 
   /** Removes a task; a queued one never runs, a running one is cancelled first. */
   public Future<Void> delete(String id) {
-    return onLoop(() -> {
-      deleteOnLoop(findOnLoop(id));
-      return null;
-    });
-  }
-
-  private void deleteOnLoop(TaskRecord rec) {
-    store.remove(rec.id());
-    rec.removed = true;
-    switch (rec.status()) {
-      case QUEUED -> withdrawQueuedOnLoop(rec);
-      case RUNNING, CANCELLING -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL);
-      default -> {
-        retainedDone.remove(rec);
-        retainedFailed.remove(rec);
+    return loop.compose(() -> store.delete(id).map(gone -> {
+      if (gone == null) throw new NotFoundException("task " + id + " not found");
+      LocalRun run = runs.get(id);
+      if (run != null) {
+        run.removed = true;
+        stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+      } else if (gone.status() == TaskStatus.QUEUED) {
+        withdrawnOnLoop(gone.next().status(TaskStatus.CANCELLED).completedAt(now()).build());
       }
-    }
-    events.publishRemovedOnLoop(rec.id());
-    listeners.forEach(l -> l.onRemoved(rec));
+      publisher.removed(id);
+      listeners.forEach(l -> l.onRemoved(id));
+      return null;
+    }));
   }
 
-  /** A queued task leaves the line without running; its terminal event ends its streams. */
-  private void withdrawQueuedOnLoop(TaskRecord rec) {
-    rec.lane.waiting.remove(rec);
-    lineMovedOnLoop(rec.lane);
-    rec.markCancelled(now());
-    publishTaskOnLoop(rec);
-    listeners.forEach(l -> l.onFinished(rec));
+  /** Removes every done, failed and cancelled task, in batches; answers how many. */
+  public Future<Integer> deleteCompleted() {
+    return loop.compose(() -> deleteFinishedOnLoop(0));
+  }
+
+  private Future<Integer> deleteFinishedOnLoop(int deletedSoFar) {
+    return store.deleteFinished(DELETE_BATCH).compose(ids -> {
+      prunedOnLoop(ids);
+      int total = deletedSoFar + ids.size();
+      return ids.size() < DELETE_BATCH ? Future.succeededFuture(total) : deleteFinishedOnLoop(total);
+    });
   }
 
   /**
@@ -553,34 +698,24 @@ public final class TaskEngine {
    * {@code cancelling}, and if the thread has not left {@code run()} after the grace period,
    * count it as abandoned. It keeps its permit until it leaves, so limits are never exceeded.
    */
-  private void stopRunningOnLoop(TaskRecord rec, TaskRecord.StopReason reason) {
-    if (reason == TaskRecord.StopReason.TIMEOUT && rec.status() == TaskStatus.RUNNING) {
-      rec.captureTimeoutStack(rec.control().workerStackOnLoop()); // before the interrupt moves it
+  private void stopRunningOnLoop(LocalRun run, LocalRun.StopReason reason) {
+    if (reason == LocalRun.StopReason.TIMEOUT && run.status() == TaskStatus.RUNNING) {
+      run.captureTimeoutStack(run.control.workerStackOnLoop()); // before the interrupt moves it
     }
-    rec.control().requestCancelOnLoop(); // asking again interrupts once more
-    if (rec.status() != TaskStatus.RUNNING) return;
-    rec.markCancelling(reason);
-    publishTaskOnLoop(rec);
-    rec.graceTimer = vertx.setTimer(cancelGraceMillis, t -> {
-      rec.graceTimer = -1;
-      if (rec.status().isTerminal()) return;
-      rec.markAbandoned(cancelGraceMillis);
-      rec.lane.abandoned++;
+    run.control.requestCancelOnLoop(); // asking again interrupts once more
+    if (run.status() != TaskStatus.RUNNING) return;
+    run.markCancelling(reason);
+    publisher.changed(TaskView.of(run.current()));
+    saveOnLoop(run);
+    run.graceTimer = vertx.setTimer(Math.max(1, cancelGraceMillis), t -> {
+      run.graceTimer = -1;
+      if (!isActive(run)) return;
+      run.markAbandoned(cancelGraceMillis);
+      run.lane.abandoned++;
       LOG.warn("task {} ({}) did not leave run() {} ms after being stopped; its thread is abandoned and keeps"
-          + " a '{}' permit until it returns", rec.id(), rec.type().name(), cancelGraceMillis, rec.lane.name);
-      publishTaskOnLoop(rec);
-    });
-  }
-
-  /** Removes every done, failed and cancelled task. */
-  public Future<Integer> deleteCompleted() {
-    return onLoop(() -> {
-      List<TaskRecord> finished = new ArrayList<>();
-      for (TaskRecord rec : store.values()) {
-        if (rec.status().isTerminal()) finished.add(rec);
-      }
-      finished.forEach(this::deleteOnLoop);
-      return finished.size();
+          + " a '{}' permit until it returns", run.id(), run.state().taskType(), cancelGraceMillis, run.lane.name);
+      publisher.changed(TaskView.of(run.current()));
+      saveOnLoop(run);
     });
   }
 
@@ -588,69 +723,64 @@ public final class TaskEngine {
 
   /**
    * Graceful stop: refuses new tasks at once (submissions fail as {@link #close()} makes them
-   * fail), cancels every queued task (they are logged), lets running tasks go on for
-   * {@code grace}, then stops them as a cancel does, so they end {@code cancelled}. Completes
-   * when no task is running; a task that ignores interrupts keeps it pending, so callers bound
-   * the wait.
+   * fail) and starts no more. Queued tasks stay queued in a durable store for the next start; a
+   * memory store would lose them, so there they are cancelled (and logged). Running tasks go on
+   * for {@code grace}, then are stopped as a cancel does, so they end {@code cancelled}.
+   * Completes when no task is running; a task that ignores interrupts keeps it pending, so
+   * callers bound the wait.
    */
   public Future<Void> shutdown(Duration grace) {
-    return onLoop(() -> {
+    return loop.compose(() -> {
       if (drained != null) return drained.future();
       closed = true;
+      claimsOpen = false;
       drained = Promise.promise();
-      List<TaskRecord> queued = new ArrayList<>();
-      lanes.values().forEach(lane -> queued.addAll(lane.waiting));
-      int running = runningCountOnLoop();
-      LOG.info("shutting down: {} running tasks get {} s to finish; {} queued tasks will not run{}",
-          running, grace.toSeconds(), queued.size(), queued.isEmpty() ? "" : ": " + describe(queued));
-      for (TaskRecord rec : queued) {
-        withdrawQueuedOnLoop(rec);
-        retainOnLoop(rec);
+      List<String> queued = new ArrayList<>();
+      lanes.values().forEach(lane -> queued.addAll(lane.front(lane.waiting())));
+      if (store.durable()) {
+        LOG.info("shutting down: {} running tasks get {} s to finish; {} queued tasks stay queued in {} for the next start",
+            runs.size(), grace.toSeconds(), queued.size(), store.describe());
+      } else {
+        LOG.info("shutting down: {} running tasks get {} s to finish; {} queued tasks will not run{}", runs.size(),
+            grace.toSeconds(), queued.size(), queued.isEmpty() ? "" : ": " + describe(queued));
+        queued.forEach(id -> cancelOnLoop(id, false));
       }
-      if (running == 0) {
+      if (runs.isEmpty()) {
         drained.complete();
       } else {
         long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> interruptRunningOnLoop());
         drained.future().onComplete(v -> vertx.cancelTimer(timer));
       }
       return drained.future();
-    }).compose(done -> done);
+    });
   }
 
-  /** Ids and types for a log line; long lists are cut (each task's own line says the rest). */
-  private static String describe(List<TaskRecord> tasks) {
-    int shown = Math.min(tasks.size(), 50);
-    String listed = String.join(", ", tasks.subList(0, shown).stream().map(t -> t.id() + " (" + t.type().name() + ")").toList());
-    return shown == tasks.size() ? listed : listed + " and " + (tasks.size() - shown) + " more";
+  /** Ids for a log line; long lists are cut (each task's own line says the rest). */
+  private static String describe(List<String> ids) {
+    int shown = Math.min(ids.size(), 50);
+    String listed = String.join(", ", ids.subList(0, shown));
+    return shown == ids.size() ? listed : listed + " and " + (ids.size() - shown) + " more";
   }
 
   private void interruptRunningOnLoop() {
-    List<TaskRecord> running = new ArrayList<>();
-    lanes.values().forEach(lane -> running.addAll(lane.running));
-    running.removeIf(rec -> rec.status() != TaskStatus.RUNNING); // already being stopped
-    if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running));
-    running.forEach(rec -> stopRunningOnLoop(rec, TaskRecord.StopReason.CANCEL));
+    List<LocalRun> running = new ArrayList<>(runs.values());
+    running.removeIf(run -> run.status() != TaskStatus.RUNNING); // already being stopped
+    if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running.stream().map(LocalRun::id).toList()));
+    running.forEach(run -> stopRunningOnLoop(run, LocalRun.StopReason.CANCEL));
   }
 
-  private int runningCountOnLoop() {
-    int running = 0;
-    for (Lane lane : lanes.values()) running += lane.running.size();
-    return running;
-  }
-
-  /** Test and embedding hook: how many tasks the store holds. */
-  public Future<Integer> size() {
-    return onLoop(store::size);
-  }
-
-  /** Stops accepting tasks and releases worker pools and the scratch folder. */
+  /** Stops accepting and running tasks and releases worker pools and the scratch folder; the store stays open. */
   public Future<Void> close() {
-    return onLoop(() -> {
+    return loop.call(() -> {
       closed = true;
-      lanes.values().forEach(l -> vertx.cancelTimer(l.positionTimer));
-      for (TaskRecord rec : store.values()) {
-        stopTimersOnLoop(rec);
-        if (!rec.status().isTerminal()) rec.control().requestCancelOnLoop();
+      claimsOpen = false;
+      for (Lane lane : lanes.values()) {
+        vertx.cancelTimer(lane.positionTimer);
+        vertx.cancelTimer(lane.claimRetryTimer);
+      }
+      for (LocalRun run : runs.values()) {
+        stopTimersOnLoop(run);
+        run.control.requestCancelOnLoop();
       }
       return null;
     }).compose(v -> {

@@ -3,7 +3,7 @@ package io.brinjal.metrics;
 import io.brinjal.execution.SemaphoreState;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
-import io.brinjal.execution.TaskRecord;
+import io.brinjal.store.TaskState;
 import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
@@ -38,9 +38,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Counters and timers are updated by the engine's and the recurring scheduler's listener
  * callbacks, on the engine's loop. The
- * gauges over engine state (tasks by status, semaphore running and waiting) read plain
- * atomics that {@link #scrape()} fills from the engine on its loop just before writing the
- * exposition. That keeps the engine's loop-confined state on its loop without copying its
+ * gauges over engine and store state (tasks by status, semaphore running and waiting) read
+ * plain atomics that {@link #scrape()} fills from the engine and the store just before writing
+ * the exposition. That keeps the engine's loop-confined state on its loop without copying its
  * bookkeeping into a listener that could drift from it; the price is that a scraper which
  * bypasses {@link #scrape()} sees those gauges as of the last scrape.
  */
@@ -124,20 +124,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
    * nothing of the engine's, so the engine's loop only does the refresh.
    */
   public Future<String> scrape() {
-    return engine.onLoop(() -> {
-      refreshOnLoop();
-      return null;
-    }).map(v -> registry.scrape());
-  }
-
-  private void refreshOnLoop() {
-    for (SemaphoreState s : engine.semaphoresOnLoop()) {
-      semaphoreRunning.get(s.name()).set(s.running());
-      semaphoreWaiting.get(s.name()).set(s.waiting());
-    }
-    Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
-    for (TaskRecord rec : engine.tasksOnLoop()) counts.merge(rec.status(), 1, Integer::sum);
-    tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0)));
+    return Future.all(engine.semaphores(), engine.countByStatus()).map(both -> {
+      List<SemaphoreState> semaphores = both.resultAt(0);
+      for (SemaphoreState s : semaphores) {
+        semaphoreRunning.get(s.name()).set(s.running());
+        semaphoreWaiting.get(s.name()).set(s.waiting());
+      }
+      Map<TaskStatus, Long> counts = both.resultAt(1);
+      tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L).intValue()));
+      return registry.scrape();
+    });
   }
 
   // ---------------------------------------------------------------- stream transports
@@ -187,21 +183,23 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   // ---------------------------------------------------------------- task lifecycle (engine loop)
 
   @Override
-  public void onSubmitted(TaskRecord task) {
-    submittedCounter(task.type().name()).increment();
+  public void onSubmitted(TaskState task) {
+    submittedCounter(task.taskType()).increment();
   }
 
   @Override
-  public void onStarted(TaskRecord task) {
+  public void onStarted(TaskState task) {
     timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", task)
-        .record(task.waitTime());
+        .record(Duration.between(task.createdAt(), task.startedAt()));
   }
 
   @Override
-  public void onFinished(TaskRecord task) {
-    finishedCounter(task.type().name(), task.status().wire()).increment();
-    Duration ran = task.runTime();
-    if (ran != null) timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task).record(ran);
+  public void onFinished(TaskState task) {
+    finishedCounter(task.taskType(), task.status().wire()).increment();
+    if (task.startedAt() != null && task.completedAt() != null) {
+      timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task)
+          .record(Duration.between(task.startedAt(), task.completedAt()));
+    }
   }
 
   private Counter submittedCounter(String type) {
@@ -215,8 +213,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
         .tags("task_type", type, "status", status).register(registry));
   }
 
-  private Timer timer(Map<List<String>, Timer> cache, String name, String description, TaskRecord task) {
-    return cache.computeIfAbsent(List.of(task.type().name(), task.semaphore()), k -> Timer.builder(name)
+  private Timer timer(Map<List<String>, Timer> cache, String name, String description, TaskState task) {
+    return cache.computeIfAbsent(List.of(task.taskType(), task.semaphore()), k -> Timer.builder(name)
         .description(description).tags("task_type", k.get(0), "semaphore", k.get(1))
         .serviceLevelObjectives(TIME_BUCKETS).register(registry));
   }

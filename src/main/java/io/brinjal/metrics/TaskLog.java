@@ -1,7 +1,7 @@
 package io.brinjal.metrics;
 
 import io.brinjal.execution.TaskListener;
-import io.brinjal.execution.TaskRecord;
+import io.brinjal.store.TaskState;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,53 +16,53 @@ public final class TaskLog implements TaskListener {
   private static final Logger LOG = LoggerFactory.getLogger("io.brinjal.tasks");
 
   @Override
-  public void onStarted(TaskRecord task) {
+  public void onStarted(TaskState task) {
     if (!LOG.isInfoEnabled()) return;
     fields(LOG.atInfo(), task)
         .setMessage("task {} started: {} on semaphore {}, waited {} ms")
-        .addArgument(task.id()).addArgument(task.type().name()).addArgument(task.semaphore())
+        .addArgument(task.id()).addArgument(task.taskType()).addArgument(task.semaphore())
         .addArgument(waitedMillis(task))
         .log();
   }
 
   @Override
-  public void onFinished(TaskRecord task) {
+  public void onFinished(TaskState task) {
     if (!LOG.isInfoEnabled()) return;
-    Duration ran = task.runTime();
+    Duration ran = task.startedAt() == null ? null : Duration.between(task.startedAt(), task.completedAt());
     String status = task.status().wire();
     LoggingEventBuilder line = fields(LOG.atInfo(), task).addKeyValue("status", status);
     if (ran == null) {
       // never started: cancelled (or deleted) while queued
       line.setMessage("task {} {} while queued: {} on semaphore {}, waited {} ms")
-          .addArgument(task.id()).addArgument(status).addArgument(task.type().name())
+          .addArgument(task.id()).addArgument(status).addArgument(task.taskType())
           .addArgument(task.semaphore()).addArgument(waitedMillis(task));
     } else {
       line.addKeyValue("run_ms", ran.toMillis())
           .setMessage("task {} {}: {} on semaphore {}, waited {} ms, ran {} ms{}")
-          .addArgument(task.id()).addArgument(status).addArgument(task.type().name())
+          .addArgument(task.id()).addArgument(status).addArgument(task.taskType())
           .addArgument(task.semaphore()).addArgument(waitedMillis(task)).addArgument(ran.toMillis())
           .addArgument(failure(task));
     }
     line.log();
   }
 
-  private static LoggingEventBuilder fields(LoggingEventBuilder event, TaskRecord task) {
+  private static LoggingEventBuilder fields(LoggingEventBuilder event, TaskState task) {
     event.addKeyValue("task_id", task.id())
-        .addKeyValue("task_type", task.type().name())
+        .addKeyValue("task_type", task.taskType())
         .addKeyValue("semaphore", task.semaphore())
         .addKeyValue("wait_ms", waitedMillis(task));
     return event;
   }
 
   /** The task's own error, in one line: the stack trace is in its JSON, not in the log. */
-  private static String failure(TaskRecord task) {
+  private static String failure(TaskState task) {
     if (task.errorMessage() == null) return "";
     return " (" + (task.errorType() == null ? "" : task.errorType() + ": ") + task.errorMessage() + ")";
   }
 
   /** Until the permit, or until the end for a task that never got one. */
-  private static long waitedMillis(TaskRecord task) {
-    Duration waited = task.waitTime();
-    return (waited != null ? waited : Duration.between(task.createdAt(), task.completedAt())).toMillis();
+  private static long waitedMillis(TaskState task) {
+    java.time.Instant until = task.startedAt() != null ? task.startedAt() : task.completedAt();
+    return until == null ? 0 : Duration.between(task.createdAt(), until).toMillis();
   }
 }

@@ -6,7 +6,9 @@ import io.brinjal.config.ConfigException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
-import io.brinjal.execution.TaskRecord;
+import io.brinjal.store.QueuedTask;
+import io.brinjal.store.TaskState;
+import io.brinjal.store.TaskStore;
 import io.brinjal.json.Json;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskRegistry;
@@ -40,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * computed from now, so a late wake-up (a paused server, a busy loop) fires once, never a burst.
  * Instance ends reach the statistics through a {@link TaskListener}.
  *
- * <p>With a {@link ScheduleStore}, schedules created over HTTP (not the configured ones, which
- * are declared anew at each start) are written to its file after every change, and
- * {@link #restore()} brings them back with their ids, state and statistics.
+ * <p>Schedules created over HTTP (not the configured ones, which are declared anew at each
+ * start) are written to the engine's {@link TaskStore} with every change, and {@link #restore}
+ * brings them back with their ids, state and statistics (with a durable store, after a restart).
  */
 public final class RecurringScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(RecurringScheduler.class);
@@ -56,7 +58,8 @@ public final class RecurringScheduler {
   private final TaskEngine engine;
   private final Vertx vertx;
   private final Clock clock;
-  private final ScheduleStore store; // null: schedules live in memory only
+  private final TaskStore store;
+  private final LegacyScheduleFile legacyFile; // null unless recurring.store_file is set
   private final List<Listener> listeners = new ArrayList<>();
 
   /** What a firing did: queued an instance, skipped (max_concurrent reached), or could not build it. */
@@ -80,30 +83,26 @@ public final class RecurringScheduler {
   // ---- event-loop confined state ----
   private final Map<String, Schedule> schedules = new LinkedHashMap<>();
   private final Map<String, Schedule> byInstance = new HashMap<>();
-  private Schedule firing; // set while this scheduler submits an instance
   private long timer = -1;
   private Instant armedFor;
   private boolean closed;
 
-  /** Create it before tasks flow: it registers a listener on the engine. */
+  /** Create it before tasks flow: it registers a listener on the engine. Schedules are kept in the engine's store. */
   public RecurringScheduler(TaskEngine engine, Clock clock) {
-    this(engine, clock, null);
-  }
-
-  /** With a store: schedules created over HTTP survive restarts (see {@link #restore()}). */
-  public RecurringScheduler(TaskEngine engine, Clock clock, ScheduleStore store) {
     this.engine = engine;
     this.vertx = engine.vertx();
     this.clock = clock;
-    this.store = store;
+    this.store = engine.store();
+    String legacy = engine.config().recurring().storeFile();
+    this.legacyFile = legacy.isEmpty() ? null : new LegacyScheduleFile(vertx, java.nio.file.Path.of(legacy));
     engine.addListener(new TaskListener() {
       @Override
-      public void onSubmitted(TaskRecord task) {
-        instanceQueuedOnLoop(task);
+      public void onSubmitted(TaskState task) {
+        instanceQueuedOnLoop(task.id(), task.parentId());
       }
 
       @Override
-      public void onFinished(TaskRecord task) {
+      public void onFinished(TaskState task) {
         instanceEndedOnLoop(task);
       }
     });
@@ -119,26 +118,25 @@ public final class RecurringScheduler {
 
   /**
    * Registers a schedule asked for over HTTP; its first run is the next match after now, never
-   * now. With a store, answers its JSON once the store file holds it; if the file cannot be
-   * written, the schedule is dropped again and the future fails with a
-   * {@link ScheduleStore.ScheduleStoreException}. The same holds for enable, disable and delete:
-   * a change the file does not hold is undone.
+   * now. Answers its JSON once the store holds it; if the store cannot take it, the schedule is
+   * dropped again and the future fails with the store's error. The same holds for enable,
+   * disable and delete: a change the store does not hold is undone.
    */
   public Future<ObjectNode> create(ScheduleSpec spec) {
-    return engine.onLoop(() -> {
+    return engine.loop().compose(() -> {
       Schedule s = createOnLoop(spec, true);
-      return saveOrUndoOnLoop(s, "created", () -> forgetOnLoop(s)).map(v -> s.toJson());
-    }).compose(saved -> saved);
+      return saveOrUndoOnLoop(s, () -> forgetOnLoop(s)).map(v -> s.toJson());
+    });
   }
 
   /** Registers a schedule of the configuration: never stored, since the configuration declares it at each start. */
   public Future<ObjectNode> declare(ScheduleSpec spec) {
-    return engine.onLoop(() -> createOnLoop(spec, false).toJson());
+    return engine.loop().call(() -> createOnLoop(spec, false).toJson());
   }
 
   private Schedule createOnLoop(ScheduleSpec spec, boolean kept) {
     if (closed) throw new IllegalStateException("the engine is closed");
-    Schedule s = new Schedule(UUID.randomUUID().toString(), spec, now(), kept && store != null);
+    Schedule s = new Schedule(UUID.randomUUID().toString(), spec, now(), kept);
     schedules.put(s.id, s);
     listeners.forEach(l -> l.onScheduleCreated(s.id));
     if (spec.enabled()) enableOnLoop(s);
@@ -151,7 +149,7 @@ public final class RecurringScheduler {
 
   /** Every schedule, oldest first, as a JSON array. */
   public Future<String> listJson() {
-    return engine.onLoop(() -> {
+    return engine.loop().call(() -> {
       ArrayNode out = Json.NODES.arrayNode(schedules.size());
       // restored schedules join after the configured ones of this start, yet are older
       schedules.values().stream().sorted(Comparator.comparing((Schedule s) -> s.createdAt))
@@ -161,43 +159,48 @@ public final class RecurringScheduler {
   }
 
   public Future<String> json(String id) {
-    return engine.onLoop(() -> Json.encode(findOnLoop(id).toJson()));
+    return engine.loop().call(() -> Json.encode(findOnLoop(id).toJson()));
   }
 
   /** Enables a schedule (next run recomputed from now); false if it already was enabled. */
   public Future<Boolean> enable(String id) {
-    return engine.onLoop(() -> {
+    return engine.loop().compose(() -> {
       Schedule s = findOnLoop(id);
       if (s.enabled) return Future.succeededFuture(false);
       Runnable undo = s.undoToggle();
       enableOnLoop(s);
       LOG.info("recurring {} enabled, next_run={}", id, s.nextRun);
       armOnLoop();
-      return saveOrUndoOnLoop(s, "enabled", undo).map(true);
-    }).compose(saved -> saved);
+      return saveOrUndoOnLoop(s, undo).map(true);
+    });
   }
 
   /** Disables a schedule; instances already queued or running go on. False if it already was. */
   public Future<Boolean> disable(String id) {
-    return engine.onLoop(() -> {
+    return engine.loop().compose(() -> {
       Schedule s = findOnLoop(id);
       if (!s.enabled) return Future.succeededFuture(false);
       Runnable undo = s.undoToggle();
       disableOnLoop(s, "disabled by request");
       LOG.info("recurring {} disabled", id);
       armOnLoop();
-      return saveOrUndoOnLoop(s, "disabled", undo).map(true);
-    }).compose(saved -> saved);
+      return saveOrUndoOnLoop(s, undo).map(true);
+    });
   }
 
   /** Removes a schedule; its instances already queued or running go on as ordinary tasks. */
   public Future<Void> delete(String id) {
-    return engine.onLoop(() -> {
+    return engine.loop().compose(() -> {
       Schedule s = findOnLoop(id);
       forgetOnLoop(s);
       LOG.info("recurring {} deleted", id);
-      return saveOrUndoOnLoop(s, "deleted", () -> rememberOnLoop(s));
-    }).compose(saved -> saved);
+      if (!s.kept) return Future.<Void>succeededFuture();
+      return store.deleteSchedule(s.id).recover(e -> {
+        rememberOnLoop(s);
+        armOnLoop();
+        return Future.failedFuture(e);
+      });
+    });
   }
 
   private void forgetOnLoop(Schedule s) {
@@ -215,7 +218,7 @@ public final class RecurringScheduler {
 
   /** The next {@code n} firings from now (also for a disabled schedule: what it would do). */
   public Future<ObjectNode> preview(String id, int n) {
-    return engine.onLoop(() -> {
+    return engine.loop().call(() -> {
       ObjectNode out = Json.object();
       out.put("recurring_id", id);
       return out.setAll(previewJson(findOnLoop(id).spec.cron(), now(), n));
@@ -246,44 +249,45 @@ public final class RecurringScheduler {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** Stops firing and writes the latest statistics. Instances already queued are the engine's to close. */
+  /**
+   * Stops firing. Statistics are written with every change, so nothing is left to save; the
+   * store completes those writes before it closes. Instances already queued are the engine's.
+   */
   public Future<Void> close() {
-    return engine.onLoop(() -> {
+    return engine.loop().call(() -> {
       closed = true;
       cancelTimerOnLoop();
-      return persistOnLoop().recover(e -> {
-        LOG.warn("recurring schedules: last save failed: {}", e.getMessage());
-        return Future.succeededFuture();
-      });
-    }).compose(saved -> saved);
+      return null;
+    });
   }
 
-  // ---------------------------------------------------------------- the store file
+  // ---------------------------------------------------------------- the store
 
   /**
-   * Brings back the schedules of the store file (none without a store), with their ids, state
-   * and statistics; an enabled one runs next at its next match after now (no catch-up for the
-   * time the server was down). Then writes the file once, so a store that cannot be written
-   * fails the start rather than the first change. Fails with a ConfigException naming the file
-   * and the entry if an entry cannot be used (unknown task type, refused parameters).
+   * Brings back the schedules kept in the store, with their ids, state and statistics; an
+   * enabled one runs next at its next match after now (no catch-up for the time the server was
+   * down). {@code queued} are the tasks waiting in the store: those a schedule queued count
+   * toward its {@code max_concurrent} again. First imports a {@code recurring.store_file} of
+   * an earlier version, once. Fails with a {@link ConfigException} naming the store and the
+   * entry if an entry cannot be used (unknown task type, refused parameters).
    */
-  public Future<Void> restore() {
-    if (store == null) return Future.succeededFuture();
-    return store.load()
-        .compose(entries -> engine.onLoop(() -> {
+  public Future<Void> restore(List<QueuedTask> queued) {
+    Future<Void> imported = legacyFile == null ? Future.succeededFuture() : importLegacyFile();
+    return imported.compose(v -> store.schedules())
+        .compose(entries -> engine.loop().call(() -> {
           restoreOnLoop(entries);
-          return persistOnLoop().recover(e -> Future.<Void>failedFuture(
-              new ConfigException("recurring.store_file: " + e.getMessage())));
-        }))
-        .compose(saved -> saved);
+          for (QueuedTask q : queued) instanceQueuedOnLoop(q.id(), q.parentId());
+          return null;
+        }));
   }
 
   private void restoreOnLoop(List<ObjectNode> entries) {
     Map<String, Schedule> restored = new LinkedHashMap<>();
-    for (int i = 0; i < entries.size(); i++) {
-      Schedule s = StoredSchedule.parse(entries.get(i), store.where(i), registry(), defaultZone());
+    for (ObjectNode entry : entries) {
+      String where = "store " + store.describe() + ", recurring schedule " + entry.path("recurring_id").asText("?");
+      Schedule s = StoredSchedule.parse(entry, where, registry(), defaultZone());
       if (schedules.containsKey(s.id) || restored.putIfAbsent(s.id, s) != null) {
-        throw new ConfigException(store.where(i) + ".recurring_id: '" + s.id + "' appears twice");
+        throw new ConfigException(where + ": its id appears twice");
       }
     }
     for (Schedule s : restored.values()) {
@@ -291,40 +295,53 @@ public final class RecurringScheduler {
       schedules.put(s.id, s);
       listeners.forEach(l -> l.onScheduleCreated(s.id));
     }
-    LOG.info("recurring: {} schedule(s) restored from {}", restored.size(), store.file());
+    if (!restored.isEmpty()) LOG.info("recurring: {} schedule(s) restored from {}", restored.size(), store.describe());
     armOnLoop();
   }
 
-  /** Writes every kept schedule; completes when the file holds them (at once without a store). */
-  private Future<Void> persistOnLoop() {
-    return store == null ? Future.succeededFuture() : store.save(this::keptJsonOnLoop);
-  }
-
-  private ArrayNode keptJsonOnLoop() {
-    ArrayNode kept = Json.NODES.arrayNode();
-    schedules.values().stream().filter(s -> s.kept).sorted(Comparator.comparing((Schedule s) -> s.createdAt))
-        .forEach(s -> kept.add(s.toStoredJson()));
-    return kept;
-  }
-
   /**
-   * After a change asked for over HTTP: done once the file holds it, else undone (the store
-   * fails coalesced saves newest first, so undos run in the reverse order of the changes).
+   * {@code recurring.store_file} is retired: schedules live in the task store. A file named
+   * there is read once and its schedules copied into the store (each checked as strictly as
+   * before); the store remembers that, and the file is never written again.
    */
-  private Future<Void> saveOrUndoOnLoop(Schedule s, String what, Runnable undo) {
-    if (!s.kept) return Future.succeededFuture();
-    return persistOnLoop().recover(e -> {
-      undo.run();
-      armOnLoop();
-      return Future.failedFuture(new ScheduleStore.ScheduleStoreException("recurring " + s.id + " was not " + what
-          + ": the store file could not be written (the server log says why)", e));
+  private Future<Void> importLegacyFile() {
+    String marker = "imported:" + legacyFile.file();
+    return store.meta(marker).compose(when -> {
+      if (when != null) {
+        LOG.warn("recurring.store_file is retired: schedules live in the task store ({}); {} was imported on {} and is"
+            + " not read again; remove the setting", store.describe(), legacyFile.file(), when);
+        return Future.succeededFuture();
+      }
+      return legacyFile.load().compose(entries -> {
+        List<Future<Void>> saved = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+          Schedule s = StoredSchedule.parse(entries.get(i), legacyFile.where(i), registry(), defaultZone());
+          saved.add(store.saveSchedule(s.id, entries.get(i)));
+        }
+        return Future.all(saved).compose(v -> store.putMeta(marker, now().toString())).onSuccess(v ->
+            LOG.warn("recurring.store_file is retired: {} schedule(s) imported from {} into the task store ({}); the file"
+                + " is not read or written any more; remove the setting{}", entries.size(), legacyFile.file(),
+                store.describe(), store.durable() ? "" : " (store.type memory keeps nothing across restarts)"));
+      }).recover(e -> Future.failedFuture(e instanceof ConfigException ? e
+          : new ConfigException("recurring.store_file: " + legacyFile.file() + " could not be imported: " + e.getMessage())));
     });
   }
 
-  /** After statistics changed: best effort, a failure is logged and the next change retries. */
+  /** After a change asked for over HTTP: done once the store holds it, else undone. */
+  private Future<Void> saveOrUndoOnLoop(Schedule s, Runnable undo) {
+    if (!s.kept) return Future.succeededFuture();
+    return store.saveSchedule(s.id, s.toStoredJson()).recover(e -> {
+      undo.run();
+      armOnLoop();
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** After statistics changed: best effort, a failure is logged and the next change writes them again. */
   private void persistQuietlyOnLoop(Schedule s) {
     if (!s.kept) return;
-    persistOnLoop().onFailure(e -> LOG.warn("recurring {}: statistics not saved: {}", s.id, e.getMessage()));
+    store.saveSchedule(s.id, s.toStoredJson())
+        .onFailure(e -> LOG.warn("recurring {}: statistics not saved: {}", s.id, e.getMessage()));
   }
 
   // ---------------------------------------------------------------- firing
@@ -357,7 +374,7 @@ public final class RecurringScheduler {
   }
 
   private void fireOnLoop(Schedule s, Instant now) {
-    if (s.active.size() >= s.spec.maxConcurrent()) {
+    if (s.active.size() + s.storing >= s.spec.maxConcurrent()) {
       s.skippedRuns++;
       LOG.info("recurring {} skipped a run: {} instance(s) still queued or running (max_concurrent {})",
           s.id, s.active.size(), s.spec.maxConcurrent());
@@ -375,15 +392,25 @@ public final class RecurringScheduler {
       firedOnLoop(s, RunResult.FAILED);
       return;
     }
-    firing = s;
+    Future<String> queued;
     try {
-      LOG.debug("recurring {} queued {}", s.id, engine.submitOnLoop(s.spec.type(), task, s.id));
-      firedOnLoop(s, RunResult.SUBMITTED);
+      queued = engine.submitOnLoop(s.spec.type(), task, s.id);
     } catch (IllegalStateException e) { // the engine is closing
       LOG.info("recurring {} did not fire: {}", s.id, e.getMessage());
-    } finally {
-      firing = null;
+      return;
+    } catch (RuntimeException e) { // the queue is full: this run is skipped
+      LOG.warn("recurring {} could not queue its task: {}", s.id, e.getMessage());
+      s.skippedRuns++;
+      firedOnLoop(s, RunResult.SKIPPED);
+      return;
     }
+    firedOnLoop(s, RunResult.SUBMITTED);
+    s.storing++; // counts toward max_concurrent until the store has it (then it is active)
+    queued.onComplete(ar -> {
+      s.storing--;
+      if (ar.succeeded()) LOG.debug("recurring {} queued {}", s.id, ar.result());
+      else LOG.warn("recurring {} could not store its task: {}", s.id, ar.cause().getMessage());
+    });
   }
 
   private void firedOnLoop(Schedule s, RunResult result) {
@@ -391,26 +418,28 @@ public final class RecurringScheduler {
   }
 
   /**
-   * Counted from the listener, not from submit's answer: a task that ends at once may report its
-   * end before submit returns.
+   * Counted from the listener, by the task's parent id, not from submit's answer: a task that
+   * ends at once may report its end before submit's answer arrives, and tasks still queued from
+   * before a restart count too.
    */
-  private void instanceQueuedOnLoop(TaskRecord rec) {
-    if (firing == null || !firing.id.equals(rec.parentId())) return;
-    firing.active.add(rec.id());
-    byInstance.put(rec.id(), firing);
+  private void instanceQueuedOnLoop(String taskId, String parentId) {
+    Schedule s = parentId == null ? null : schedules.get(parentId);
+    if (s == null) return;
+    s.active.add(taskId);
+    byInstance.put(taskId, s);
   }
 
-  private void instanceEndedOnLoop(TaskRecord rec) {
-    Schedule s = byInstance.remove(rec.id());
+  private void instanceEndedOnLoop(TaskState task) {
+    Schedule s = byInstance.remove(task.id());
     if (s == null) return;
-    s.active.remove(rec.id());
-    switch (rec.status()) {
+    s.active.remove(task.id());
+    switch (task.status()) {
       case DONE -> {
         s.totalRuns++;
         s.consecutiveFailures = 0;
       }
-      case FAILED -> failedOnLoop(s, rec.errorType() == null
-          ? rec.errorMessage() : rec.errorType() + ": " + rec.errorMessage());
+      case FAILED -> failedOnLoop(s, task.errorType() == null
+          ? task.errorMessage() : task.errorType() + ": " + task.errorMessage());
       default -> s.totalRuns++; // cancelled: neither a success nor a failure
     }
     persistQuietlyOnLoop(s);

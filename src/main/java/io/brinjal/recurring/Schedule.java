@@ -14,10 +14,12 @@ final class Schedule {
   final String id;
   final ScheduleSpec spec;
   final Instant createdAt;
-  /** Created over HTTP, so kept in the store file; configured ones are declared anew at each start. */
+  /** Created over HTTP, so kept in the store; configured ones are declared anew at each start. */
   final boolean kept;
   /** Instances queued or running now; they count toward {@code max_concurrent}. */
   final Set<String> active = new LinkedHashSet<>();
+  /** Instances queued by a firing that the store has not confirmed yet. */
+  int storing;
 
   boolean enabled;
   String disabledReason;
@@ -50,7 +52,7 @@ final class Schedule {
     };
   }
 
-  /** What the store file keeps: the definition and the statistics, not what a restart resets. */
+  /** What the store keeps: the definition and the statistics, not what a restart resets. */
   ObjectNode toStoredJson() {
     ObjectNode o = toJson();
     o.remove(RUNTIME_KEYS);

@@ -290,6 +290,11 @@ public final class MemoryTaskStore implements TaskStore {
   }
 
   @Override
+  public Future<Long> lastSeq() {
+    return loop.call(() -> lastSeq);
+  }
+
+  @Override
   public Future<List<QueuedTask>> queued() {
     return loop.call(() -> {
       List<QueuedTask> out = new ArrayList<>();

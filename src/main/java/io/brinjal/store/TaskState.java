@@ -154,6 +154,7 @@ public record TaskState(
     public Builder seq(long v) { seq = v; return this; }
     public Builder version(long v) { version = v; return this; }
     public Builder parentId(String v) { parentId = v; return this; }
+    public Builder semaphore(String v) { semaphore = v; return this; }
     public Builder status(TaskStatus v) { status = v; return this; }
     public Builder progress(int v) { progress = v; return this; }
     public Builder heading(String v) { heading = v; return this; }

@@ -98,6 +98,9 @@ public interface TaskStore {
   /** How many tasks are stored, by status (statuses with none may be absent). */
   Future<Map<TaskStatus, Long>> countByStatus();
 
+  /** The highest {@code seq} assigned so far (0 for a new store), whether or not that task still exists. */
+  Future<Long> lastSeq();
+
   /** Every queued task, in the order claims take them (priority, then seq): for ranking. */
   Future<List<QueuedTask>> queued();
 

@@ -9,14 +9,24 @@ import java.util.Map;
  * When it falls behind, events wait here: a newer state of a task replaces the waiting older
  * one (each task event is the full state, so nothing is lost but intermediate progress), while
  * terminal, queue and control events are never dropped. A backlog that grows past the byte
- * bound, or lasts longer than the slow-client timeout, disconnects the client. Confined to the
- * connection's event loop.
+ * bound, or lasts longer than the slow-client timeout, disconnects the client.
+ *
+ * <p>A chunked event (a snapshot of a long task list) is written piece by piece, each piece
+ * fetched only when the socket has room for it; everything offered meanwhile waits behind it,
+ * so no frame ever lands inside another. Confined to the connection's event loop.
  */
 final class Outbox {
   interface Sink {
     boolean writeQueueFull();
 
     void write(StreamEvent event);
+
+    /** The start of a chunked event, up to its first piece. */
+    void beginChunked(StreamEvent event);
+
+    void writeChunk(String piece);
+
+    void endChunked(StreamEvent event);
 
     void onDrain(Runnable drained);
 
@@ -37,6 +47,9 @@ final class Outbox {
   private long backlogBytes;
   private boolean aborted;
   private Runnable whenEmpty;
+  private StreamEvent chunked; // being written piece by piece
+  private boolean fetching; // a piece of it is being rendered
+  private boolean stalled; // it waits for the socket to drain
 
   Outbox(Sink sink, long maxBacklogBytes, StreamService.Counters counters) {
     this.sink = sink;
@@ -47,8 +60,8 @@ final class Outbox {
 
   void offer(StreamEvent event) {
     if (aborted) return;
-    if (backlog.isEmpty() && !sink.writeQueueFull()) {
-      sink.write(event);
+    if (chunked == null && backlog.isEmpty() && !sink.writeQueueFull()) {
+      send(event);
       return;
     }
     Object key = event.kind() == StreamEvent.Kind.TASK ? event.taskId() : new Object();
@@ -57,7 +70,7 @@ final class Outbox {
       backlogBytes -= superseded.weight();
       counters.dropped();
     }
-    if (backlog.isEmpty()) sink.backlogStarted();
+    if (backlog.isEmpty() && !stalled) sink.backlogStarted();
     backlog.put(key, event);
     backlogBytes += event.weight();
     if (backlogBytes > maxBacklogBytes) {
@@ -67,21 +80,73 @@ final class Outbox {
     counters.backlog(backlogBytes);
   }
 
+  /** True while a chunked event is being written: nothing else may go on the wire meanwhile. */
+  boolean isWritingChunked() {
+    return chunked != null;
+  }
+
   /** Runs {@code action} once everything offered so far has been handed to the socket. */
   void whenFlushed(Runnable action) {
-    if (backlog.isEmpty()) action.run();
+    if (backlog.isEmpty() && chunked == null) action.run();
     else whenEmpty = action;
   }
 
+  private void send(StreamEvent event) {
+    if (!event.isChunked()) {
+      sink.write(event);
+      return;
+    }
+    chunked = event;
+    sink.beginChunked(event);
+    pump();
+  }
+
+  /** Fetches and writes the next piece while the socket has room; the drain handler resumes it. */
+  private void pump() {
+    if (aborted || chunked == null || fetching) return;
+    if (sink.writeQueueFull()) {
+      if (!stalled && backlog.isEmpty()) sink.backlogStarted();
+      stalled = true;
+      return;
+    }
+    if (stalled) {
+      stalled = false;
+      if (backlog.isEmpty()) sink.backlogEnded();
+    }
+    fetching = true;
+    StreamEvent current = chunked;
+    current.chunks().next().onComplete(ar -> {
+      fetching = false;
+      if (aborted || chunked != current) return;
+      if (ar.failed()) { // the store could not be read: a half-written list must not pass for a whole one
+        abort();
+        return;
+      }
+      String piece = ar.result();
+      if (piece == null) {
+        sink.endChunked(current);
+        chunked = null;
+        flush();
+        return;
+      }
+      if (!piece.isEmpty()) sink.writeChunk(piece);
+      pump();
+    });
+  }
+
   private void flush() {
+    if (chunked != null) {
+      pump();
+      return;
+    }
     Iterator<Map.Entry<Object, StreamEvent>> it = backlog.entrySet().iterator();
-    while (!aborted && it.hasNext() && !sink.writeQueueFull()) {
+    while (!aborted && chunked == null && it.hasNext() && !sink.writeQueueFull()) {
       StreamEvent next = it.next().getValue();
       it.remove();
       backlogBytes -= next.weight();
-      sink.write(next);
+      send(next);
     }
-    if (backlog.isEmpty() && !aborted) {
+    if (backlog.isEmpty() && chunked == null && !aborted) {
       sink.backlogEnded();
       if (whenEmpty != null) {
         Runnable action = whenEmpty;
@@ -105,6 +170,7 @@ final class Outbox {
     aborted = true;
     backlog.clear();
     backlogBytes = 0;
+    chunked = null;
     sink.backlogEnded();
     counters.slowDisconnect();
     sink.abort();

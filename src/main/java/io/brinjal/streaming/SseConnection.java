@@ -61,6 +61,22 @@ final class SseConnection extends StreamConnection {
   }
 
   @Override
+  public void beginChunked(StreamEvent event) {
+    sendPreamble();
+    response.write(event.sseHead());
+  }
+
+  @Override
+  public void writeChunk(String piece) {
+    response.write(piece);
+  }
+
+  @Override
+  public void endChunked(StreamEvent event) {
+    response.write(StreamEvent.sseTail());
+  }
+
+  @Override
   public boolean writeQueueFull() {
     return response.writeQueueFull();
   }
@@ -78,7 +94,10 @@ final class SseConnection extends StreamConnection {
 
   @Override
   protected void keepAlive() {
-    if (opened && !isClosed() && !response.writeQueueFull()) response.write(": keepalive\n\n");
+    // never inside a chunked event: the comment would land in the middle of its data line
+    if (opened && !isClosed() && !outbox.isWritingChunked() && !response.writeQueueFull()) {
+      response.write(": keepalive\n\n");
+    }
   }
 
   @Override

@@ -48,7 +48,7 @@ abstract class StreamConnection implements Outbox.Sink {
   protected abstract void taskEnded(String taskId);
 
   Future<Void> subscribeTask(String taskId, Long resumeFrom) {
-    return subscribe(service.engine().events().taskAddress(taskId), taskId,
+    return subscribe(service.events().taskAddress(taskId), taskId,
         () -> service.taskSnapshot(taskId, resumeFrom));
   }
 
@@ -57,7 +57,7 @@ abstract class StreamConnection implements Outbox.Sink {
    * at a time, so no queue event arrives twice).
    */
   Future<Void> subscribeQueue(Long resumeFrom, boolean withTaskUpdates) {
-    TaskEvents events = service.engine().events();
+    TaskEvents events = service.events();
     String address = withTaskUpdates ? events.everythingAddress() : events.queueAddress();
     unsubscribe(withTaskUpdates ? events.queueAddress() : events.everythingAddress());
     return subscribe(address, null, () -> service.queueSnapshot(resumeFrom, withTaskUpdates));
@@ -87,12 +87,12 @@ abstract class StreamConnection implements Outbox.Sink {
   }
 
   protected void unsubscribeTask(String taskId) {
-    unsubscribe(service.engine().events().taskAddress(taskId));
+    unsubscribe(service.events().taskAddress(taskId));
   }
 
   protected void unsubscribeQueue() {
-    unsubscribe(service.engine().events().queueAddress());
-    unsubscribe(service.engine().events().everythingAddress());
+    unsubscribe(service.events().queueAddress());
+    unsubscribe(service.events().everythingAddress());
   }
 
   /** Releases every consumer and timer; safe to call more than once. */

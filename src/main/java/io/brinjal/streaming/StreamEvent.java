@@ -21,19 +21,68 @@ public final class StreamEvent {
     CONTROL
   }
 
+  /**
+   * The pieces of a long task list, rendered page by page as the client takes them, so a
+   * snapshot of a deep queue never sits whole in memory.
+   */
+  public interface Chunks {
+    /** The next piece (tasks' JSON, comma-joined, with a leading comma after the first piece), or null at the end. */
+    io.vertx.core.Future<String> next();
+  }
+
+  private static final String QUEUE_UPDATED_HEAD = "\"type\":\"queue_updated\",\"tasks\":[";
+
   private final long seq;
   private final Kind kind;
   private final String taskId;
   private final String json;
+  private final Chunks chunks;
   private volatile Buffer sseFrame;
   private volatile String webSocketFrame;
 
   /** @param taskId the task a task event is about; null for queue and control events */
   public StreamEvent(long seq, Kind kind, String taskId, String json) {
+    this(seq, kind, taskId, json, null);
+  }
+
+  private StreamEvent(long seq, Kind kind, String taskId, String json, Chunks chunks) {
     this.seq = seq;
     this.kind = kind;
     this.taskId = taskId;
     this.json = json;
+    this.chunks = chunks;
+  }
+
+  /** A {@code queue_updated} snapshot whose task list is streamed out piece by piece. */
+  public static StreamEvent queueUpdated(long seq, Chunks tasks) {
+    return new StreamEvent(seq, Kind.QUEUE, null, null, tasks);
+  }
+
+  /** Streamed piece by piece (see {@link #chunks()}) rather than written as one frame. */
+  public boolean isChunked() {
+    return chunks != null;
+  }
+
+  public Chunks chunks() {
+    return chunks;
+  }
+
+  /** What a chunked SSE event starts with, before its first piece. */
+  public String sseHead() {
+    return "id: " + seq + "\ndata: {" + QUEUE_UPDATED_HEAD;
+  }
+
+  public static String sseTail() {
+    return "]}\n\n";
+  }
+
+  /** What a chunked WebSocket message starts with, before its first piece. */
+  public String webSocketHead() {
+    return "{\"seq\":" + seq + "," + QUEUE_UPDATED_HEAD;
+  }
+
+  public static String webSocketTail() {
+    return "]}";
   }
 
   public long seq() {
@@ -80,9 +129,9 @@ public final class StreamEvent {
     return frame;
   }
 
-  /** Rough heap cost, for the per-client buffer bound. */
+  /** Rough heap cost, for the per-client buffer bound (a chunked event holds only its cursor). */
   public int weight() {
-    return 64 + 2 * json.length();
+    return json == null ? 256 : 64 + 2 * json.length();
   }
 
   @Override

@@ -1,11 +1,12 @@
 package io.brinjal.streaming;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brinjal.api.ApiException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
-import io.brinjal.execution.TaskRecord;
-import io.brinjal.json.Json;
+import io.brinjal.execution.TaskView;
+import io.brinjal.store.TaskQuery;
+import io.brinjal.wire.ApiException;
+import io.brinjal.wire.TaskJson;
+import io.brinjal.wire.TaskListChunks;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StreamService {
   private final TaskEngine engine;
+  private final TaskEvents events;
   private final long keepAliveMillis;
   private final long slowClientTimeoutMillis;
   private final int maxBufferedBytesPerClient;
@@ -33,8 +35,9 @@ public final class StreamService {
   private final Map<Transport, Counters> counters = new EnumMap<>(Transport.class);
   private final Map<Context, StreamHub> hubs = new ConcurrentHashMap<>();
 
-  public StreamService(TaskEngine engine) {
+  public StreamService(TaskEngine engine, TaskEvents events) {
     this.engine = engine;
+    this.events = events;
     var streaming = engine.config().streaming();
     this.keepAliveMillis = TimeUnit.SECONDS.toMillis(streaming.keepAliveSeconds());
     this.slowClientTimeoutMillis = TimeUnit.SECONDS.toMillis(streaming.slowClientTimeoutSeconds());
@@ -149,39 +152,49 @@ public final class StreamService {
     counters.get(transport).open.decrementAndGet();
   }
 
-  // ---------------------------------------------------------------- snapshots (engine loop)
+  // ---------------------------------------------------------------- snapshots
 
+  /**
+   * The number first, on the engine's loop, then the task's state: every change up to that
+   * number is in the store, so the state read after it is at least that new, and the live feed
+   * delivers everything numbered above it. (It may show a change the feed then repeats: clients
+   * replace their card with each event, so the latest state always wins.)
+   */
   Future<Snapshot> taskSnapshot(String taskId, Long resumeFrom) {
-    return engine.onLoop(() -> {
-      long now = engine.events().currentSeqOnLoop();
-      TaskRecord rec = engine.findOrNullOnLoop(taskId);
-      if (resumeFrom != null) {
-        List<StreamEvent> missed = engine.events().taskEventsAfterOnLoop(taskId, resumeFrom);
-        boolean ended = rec == null || rec.status().isTerminal();
-        if (missed != null && (!missed.isEmpty() || !ended)) return new Snapshot(now, missed);
-      }
-      if (rec == null) throw new NotFoundException("task " + taskId + " not found");
-      StreamEvent.Kind kind = rec.status().isTerminal() ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK;
-      return new Snapshot(now, List.of(new StreamEvent(now, kind, taskId, Json.encode(engine.taskJsonOnLoop(rec)))));
-    });
+    return events.loop().call(() -> new Mark(events.currentSeqOnLoop(), 0,
+            resumeFrom == null ? null : events.taskEventsAfterOnLoop(taskId, resumeFrom)))
+        .compose(mark -> engine.view(taskId)
+            .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(null) : Future.failedFuture(e))
+            .map(view -> {
+              boolean ended = view == null || view.state().isTerminal();
+              if (mark.missed() != null && (!mark.missed().isEmpty() || !ended)) return new Snapshot(mark.seq(), mark.missed());
+              if (view == null) throw new NotFoundException("task " + taskId + " not found");
+              StreamEvent.Kind kind = ended ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK;
+              return new Snapshot(mark.seq(), List.of(new StreamEvent(mark.seq(), kind, taskId, TaskJson.encode(view))));
+            }));
   }
 
-  /** With task updates, a replay holds every missed event; the snapshot is the same either way. */
+  /**
+   * A replay of what was missed if the ring still holds it (with task updates, every missed
+   * event); otherwise {@code queue_updated} with every task, streamed from the store page by
+   * page, bounded by the tasks announced up to the snapshot's number (later ones arrive as
+   * {@code task_added}, so none is listed twice).
+   */
   Future<Snapshot> queueSnapshot(Long resumeFrom, boolean withTaskUpdates) {
-    return engine.onLoop(() -> {
-      long now = engine.events().currentSeqOnLoop();
-      if (resumeFrom != null) {
-        List<StreamEvent> missed = withTaskUpdates
-            ? engine.events().allEventsAfterOnLoop(resumeFrom)
-            : engine.events().queueEventsAfterOnLoop(resumeFrom);
-        if (missed != null) return new Snapshot(now, missed);
-      }
-      ObjectNode first = Json.object();
-      first.put("type", "queue_updated");
-      first.set("tasks", engine.queueArrayOnLoop());
-      return new Snapshot(now, List.of(new StreamEvent(now, StreamEvent.Kind.QUEUE, null, Json.encode(first))));
-    });
+    return events.loop().call(() -> {
+      List<StreamEvent> missed = resumeFrom == null ? null : withTaskUpdates
+          ? events.allEventsAfterOnLoop(resumeFrom)
+          : events.queueEventsAfterOnLoop(resumeFrom);
+      return new Mark(events.currentSeqOnLoop(), events.lastAddedTaskSeqOnLoop(), missed);
+    }).map(mark -> mark.missed() != null ? new Snapshot(mark.seq(), mark.missed())
+        : new Snapshot(mark.seq(), List.of(StreamEvent.queueUpdated(mark.seq(),
+            new TaskListChunks(engine, new TaskQuery(java.util.Set.of(), 0, mark.lastTaskSeq(), SNAPSHOT_PAGE))::next))));
   }
+
+  /** How many tasks a snapshot renders at a time. */
+  static final int SNAPSHOT_PAGE = 500;
+
+  private record Mark(long seq, long lastTaskSeq, List<StreamEvent> missed) {}
 
   // ---------------------------------------------------------------- shared state
 
@@ -193,6 +206,10 @@ public final class StreamService {
 
   TaskEngine engine() {
     return engine;
+  }
+
+  TaskEvents events() {
+    return events;
   }
 
   Vertx vertx() {

@@ -1,37 +1,82 @@
 package io.brinjal.streaming;
 
+import io.brinjal.execution.TaskPublisher;
+import io.brinjal.execution.TaskView;
 import io.brinjal.json.Json;
+import io.brinjal.loop.Loop;
+import io.brinjal.wire.TaskJson;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The publishing side of live updates, owned by the engine's event loop: numbers every event,
- * keeps recent ones in a ring for replay, and publishes them on the event bus, the one path
- * events take to SSE and WebSocket clients (so a clustered bus reaches every node unchanged).
+ * The publishing side of live updates, the engine's {@link TaskPublisher}: renders each change
+ * once, numbers it, keeps recent events in a ring for replay, and publishes them on the event
+ * bus, the one path events take to SSE and WebSocket clients. Confined to the engine's event
+ * loop, where the engine calls it.
+ *
+ * <p>Event ids keep growing across restarts: they are handed out from blocks reserved in the
+ * store before use, so a client's {@code Last-Event-ID} from an earlier run is always below
+ * this run's first id and gets a fresh snapshot, never a replay of unrelated events.
  */
-public final class TaskEvents {
+public final class TaskEvents implements TaskPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskEvents.class);
   private static final AtomicInteger ENGINES = new AtomicInteger();
   private static final DeliveryOptions CODEC = new DeliveryOptions().setCodecName(StreamEventCodec.NAME);
+  /** Ids reserved per store write; the next block is asked for when half of this one is used. */
+  static final long ID_BLOCK = 1_000_000;
 
   private final EventBus bus;
+  private final Loop loop;
   private final String prefix;
   private final String everything;
-  private final EventRing ring;
-  private long seq;
+  private final int replayEvents;
+  private final LongFunction<Future<Long>> reserveIds;
 
-  public TaskEvents(EventBus bus, int replayEvents) {
+  // ---- event-loop confined ----
+  private EventRing ring;
+  private long seq; // the latest id used (or this run's first id, before any event)
+  private long reservedUpTo; // ids below this are reserved in the store
+  private boolean reserving;
+  private long lastAddedTaskSeq; // every task with a seq up to this one has been announced
+
+  /** @param reserveIds reserves a block of ids in the store, answering its first id */
+  public TaskEvents(EventBus bus, int replayEvents, Loop loop, LongFunction<Future<Long>> reserveIds) {
     this.bus = bus;
+    this.loop = loop;
+    this.replayEvents = replayEvents;
+    this.reserveIds = reserveIds;
     // one prefix per engine, so two servers inside one Vert.x instance never hear each other
     this.prefix = "brinjal." + ENGINES.incrementAndGet();
     this.everything = prefix + ".all";
-    this.ring = new EventRing(replayEvents);
     try {
       bus.registerCodec(new StreamEventCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // another engine in this Vert.x instance registered it: same codec, nothing to do
     }
+  }
+
+  /**
+   * Reserves this run's first ids; {@code lastTaskSeq} is the store's highest task seq, every one
+   * of whose tasks exists already (a snapshot taken now may show them all). Before any publish.
+   */
+  public Future<Void> start(long lastTaskSeq) {
+    return loop.compose(() -> reserveIds.apply(ID_BLOCK).map(first -> {
+      seq = first; // used as the number of a snapshot taken before any event; events follow it
+      reservedUpTo = first + ID_BLOCK;
+      ring = new EventRing(replayEvents, first);
+      lastAddedTaskSeq = lastTaskSeq;
+      return null;
+    }));
+  }
+
+  public Loop loop() {
+    return loop;
   }
 
   public String taskAddress(String taskId) {
@@ -50,25 +95,59 @@ public final class TaskEvents {
     return everything;
   }
 
-  /** The number of the latest event: a snapshot taken now reflects everything up to it. */
+  /** The number of the latest event: every change up to it is in the store. */
   public long currentSeqOnLoop() {
     return seq;
   }
 
-  public void publishTaskOnLoop(String taskId, String taskJson, boolean terminal) {
-    publish(taskAddress(taskId),
-        new StreamEvent(++seq, terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, taskId, taskJson));
+  /** Every task with a seq up to this one was announced by an event up to {@link #currentSeqOnLoop()}. */
+  public long lastAddedTaskSeqOnLoop() {
+    return lastAddedTaskSeq;
   }
 
-  public void publishAddedOnLoop(String taskId, String taskJson) {
-    publish(queueAddress(), new StreamEvent(++seq, StreamEvent.Kind.QUEUE, taskId,
-        "{\"type\":\"task_added\",\"task\":" + taskJson + "}"));
+  // ---------------------------------------------------------------- TaskPublisher (engine loop)
+
+  @Override
+  public void added(TaskView task) {
+    lastAddedTaskSeq = Math.max(lastAddedTaskSeq, task.state().seq());
+    publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, task.id(),
+        "{\"type\":\"task_added\",\"task\":" + TaskJson.encode(task) + "}"));
   }
 
-  public void publishRemovedOnLoop(String taskId) {
-    publish(queueAddress(), new StreamEvent(++seq, StreamEvent.Kind.QUEUE, taskId,
+  @Override
+  public void changed(TaskView task) {
+    boolean terminal = task.state().isTerminal();
+    publish(taskAddress(task.id()), new StreamEvent(nextSeq(),
+        terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, task.id(), TaskJson.encode(task)));
+  }
+
+  @Override
+  public void removed(String taskId) {
+    publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, taskId,
         "{\"type\":\"task_removed\",\"task_id\":" + Json.encode(taskId) + "}"));
   }
+
+  private long nextSeq() {
+    long next = ++seq;
+    if (!reserving && next >= reservedUpTo - ID_BLOCK / 2) reserveMoreOnLoop();
+    return next;
+  }
+
+  /** The next block, well before this one runs out; blocks of one store follow each other. */
+  private void reserveMoreOnLoop() {
+    reserving = true;
+    reserveIds.apply(ID_BLOCK).onComplete(ar -> {
+      reserving = false;
+      if (ar.failed()) {
+        LOG.warn("could not reserve more event ids in the store: {}", ar.cause().getMessage());
+      } else {
+        if (ar.result() != reservedUpTo) LOG.warn("event ids jumped from {} to {}", reservedUpTo, ar.result());
+        reservedUpTo = ar.result() + ID_BLOCK;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- replay (engine loop)
 
   /** Events of one task after {@code seq}, or null if the ring no longer reaches back that far. */
   public List<StreamEvent> taskEventsAfterOnLoop(String taskId, long after) {

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,21 @@ final class WebSocketConnection extends StreamConnection {
   }
 
   @Override
+  public void beginChunked(StreamEvent event) {
+    ws.writeFrame(WebSocketFrame.textFrame(event.webSocketHead(), false));
+  }
+
+  @Override
+  public void writeChunk(String piece) {
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), false));
+  }
+
+  @Override
+  public void endChunked(StreamEvent event) {
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(StreamEvent.webSocketTail()), true));
+  }
+
+  @Override
   public boolean writeQueueFull() {
     return ws.writeQueueFull();
   }
@@ -64,7 +80,7 @@ final class WebSocketConnection extends StreamConnection {
 
   @Override
   protected void keepAlive() {
-    if (!isClosed()) ws.writePing(Buffer.buffer("keepalive"));
+    if (!isClosed()) ws.writePing(Buffer.buffer("keepalive")); // control frames may come between a message's fragments
   }
 
   @Override

@@ -38,6 +38,17 @@ public abstract class Task {
     return null;
   }
 
+  /**
+   * Whether a task of this type that was running when the server died (kill -9, a crash, power
+   * loss; not a graceful stop) is queued to run again from the start at the next start
+   * ({@code true}), or ends {@code failed} with {@code error_type} {@code Interrupted} (the
+   * default). Opt in only if {@link #run()} is safe to repeat: it may have done part of its work
+   * before the server died. Read once per type, from an instance built with its defaults.
+   */
+  public boolean rerunsAfterInterruption() {
+    return false;
+  }
+
   /** How often {@link #progressHook()} is polled. */
   public Duration updateInterval() {
     return Duration.ofMillis(100);

@@ -27,6 +27,7 @@ public final class TaskType {
   private final Map<String, ParamSpec> params;
   private final String declaredSemaphore;
   private final boolean hasProgressHook;
+  private final boolean rerunsAfterInterruption;
 
   private TaskType(Class<? extends Task> type, String description) {
     this.type = type;
@@ -46,6 +47,7 @@ public final class TaskType {
     this.params = Collections.unmodifiableMap(scanParams(type, prototype));
     this.declaredSemaphore = prototype.semaphoreName();
     this.hasProgressHook = overridesProgressHook(type);
+    this.rerunsAfterInterruption = prototype.rerunsAfterInterruption();
   }
 
   public static TaskType of(Class<? extends Task> type, String description) {
@@ -74,6 +76,11 @@ public final class TaskType {
 
   public boolean hasProgressHook() {
     return hasProgressHook;
+  }
+
+  /** See {@link Task#rerunsAfterInterruption()}. */
+  public boolean rerunsAfterInterruption() {
+    return rerunsAfterInterruption;
   }
 
   public Map<String, ParamSpec> params() {

@@ -11,6 +11,7 @@ import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.Scrape;
 import io.brinjal.support.TestClock;
+import io.brinjal.support.TestEngine;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.BrokenConstructorTask;
 import io.brinjal.support.tasks.Gates;
@@ -39,7 +40,7 @@ class RecurringMetricsTest {
   @BeforeEach
   void start(Vertx vertx) {
     clock = TestClock.frozenAt("2026-01-05T12:03:10Z");
-    engine = new TaskEngine(vertx, vertx.getOrCreateContext(), ConfigLoader.fromJson("{}"), TestServer.registry(), clock);
+    engine = TestEngine.start(vertx, ConfigLoader.fromJson("{}"), clock);
     scheduler = new RecurringScheduler(engine, clock);
     metrics = BrinjalMetrics.create(engine, BrinjalMetrics.newRegistry());
     scheduler.addListener(metrics);
@@ -60,7 +61,7 @@ class RecurringMetricsTest {
 
   private void wakeAt(String iso) {
     clock.set(iso);
-    HttpProbe.await(engine.onLoop(() -> {
+    HttpProbe.await(engine.loop().call(() -> {
       scheduler.wakeOnLoop();
       return null;
     }));

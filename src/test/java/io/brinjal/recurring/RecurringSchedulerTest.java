@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.ConfigLoader;
 import io.brinjal.execution.TaskEngine;
-import io.brinjal.execution.TaskRecord;
+import io.brinjal.store.TaskState;
+import io.brinjal.support.TestEngine;
 import io.brinjal.json.Json;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.TestClock;
@@ -48,7 +49,7 @@ class RecurringSchedulerTest {
   void start(Vertx vertx) {
     clock = TestClock.frozenAt("2026-01-05T12:03:10Z"); // a Monday
     var config = ConfigLoader.fromJson("{\"retention\": {\"done\": 1000, \"failed\": 1000}}");
-    engine = new TaskEngine(vertx, vertx.getOrCreateContext(), config, TestServer.registry(), clock);
+    engine = TestEngine.start(vertx, config, clock);
     scheduler = new RecurringScheduler(engine, clock);
   }
 
@@ -61,7 +62,7 @@ class RecurringSchedulerTest {
   // ---------------------------------------------------------------- helpers
 
   private <T> T onLoop(Callable<T> action) {
-    return HttpProbe.await(engine.onLoop(action));
+    return HttpProbe.await(engine.loop().call(action));
   }
 
   private String create(String type, String params, String cron, int maxConcurrent, Integer pauseAfterFailures) {
@@ -96,13 +97,12 @@ class RecurringSchedulerTest {
     });
   }
 
-  private List<TaskRecord> instances(String scheduleId) {
-    return onLoop(() -> engine.tasksOnLoop().stream().filter(t -> scheduleId.equals(t.parentId())).toList());
+  private List<TaskState> instances(String scheduleId) {
+    return TestEngine.tasks(engine).stream().filter(t -> scheduleId.equals(t.parentId())).toList();
   }
 
   private List<TaskStatus> statuses(String scheduleId) {
-    return onLoop(() -> engine.tasksOnLoop().stream().filter(t -> scheduleId.equals(t.parentId()))
-        .map(TaskRecord::status).toList());
+    return instances(scheduleId).stream().map(TaskState::status).toList();
   }
 
   private Instant armedFor() {
@@ -134,10 +134,10 @@ class RecurringSchedulerTest {
 
     wakeAt("2026-01-05T12:05:00Z");
 
-    List<TaskRecord> fired = instances(id);
+    List<TaskState> fired = instances(id);
     assertEquals(1, fired.size());
     assertEquals(id, fired.get(0).parentId());
-    assertEquals("NoopTask", fired.get(0).type().name());
+    assertEquals("NoopTask", fired.get(0).taskType());
     JsonNode after = view(id);
     assertEquals("2026-01-05T12:10:00.000Z", after.get("next_run").asText());
     assertEquals("2026-01-05T12:05:00.000Z", after.get("last_run").asText());
@@ -337,12 +337,12 @@ class RecurringSchedulerTest {
     wakeAt("2026-01-05T12:15:00Z");
     awaitStats(id, "total_runs", 3);
 
-    List<TaskRecord> runs = instances(id);
+    List<TaskState> runs = instances(id);
     assertEquals(3, runs.size());
-    for (TaskRecord run : runs) {
-      JsonNode json = onLoop(run::toJson);
-      assertEquals(1, json.get("results").get("runs_on_this_object").asInt(), json.toString());
-      assertEquals(2, json.get("results").get("tags").asInt(), json.toString()); // ["a"] + one run's "seen"
+    for (TaskState run : runs) {
+      JsonNode results = run.results();
+      assertEquals(1, results.get("runs_on_this_object").asInt(), results.toString());
+      assertEquals(2, results.get("tags").asInt(), results.toString()); // ["a"] + one run's "seen"
     }
     assertNotEquals(runs.get(0).id(), runs.get(1).id());
     assertEquals("[\"a\"]", view(id).get("params").get("tags").toString()); // the stored parameters are untouched

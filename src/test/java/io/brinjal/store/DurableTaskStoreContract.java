@@ -49,6 +49,7 @@ public abstract class DurableTaskStoreContract extends TaskStoreContract {
     await(store.delete(a.id()));
     long events = await(store.reserveEventIds(500));
     reopen();
+    assertEquals(a.seq(), await(store.lastSeq()));
     assertTrue(insert("single").seq() > a.seq());
     assertTrue(await(store.reserveEventIds(1)) >= events + 500);
   }

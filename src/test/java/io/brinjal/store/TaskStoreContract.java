@@ -424,10 +424,12 @@ public abstract class TaskStoreContract {
 
   @Test
   void seqsAreNeverReusedAfterDeletes() {
+    assertEquals(0L, await(store.lastSeq()));
     TaskState a = insert("single");
     TaskState b = insert("single");
     await(store.delete(b.id()));
     await(store.delete(a.id()));
+    assertEquals(b.seq(), await(store.lastSeq()), "the last seq assigned, though that task is gone");
     assertTrue(insert("single").seq() > b.seq());
   }
 

@@ -7,9 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventRingTest {
-  private static EventRing ringWith(int capacity, int events) {
-    EventRing ring = new EventRing(capacity);
-    for (long seq = 1; seq <= events; seq++) ring.add(new StreamEvent(seq, StreamEvent.Kind.QUEUE, null, "{}"));
+  /** A ring whose run starts at {@code first} and has published events first+1..first+events. */
+  private static EventRing ringWith(int capacity, long first, int events) {
+    EventRing ring = new EventRing(capacity, first);
+    for (long seq = first + 1; seq <= first + events; seq++) ring.add(new StreamEvent(seq, StreamEvent.Kind.QUEUE, null, "{}"));
     return ring;
   }
 
@@ -19,20 +20,34 @@ class EventRingTest {
 
   @Test
   void replaysWhatCameAfterTheGivenSeq() {
-    assertEquals(List.of(4L, 5L), seqs(ringWith(10, 5).after(3, e -> true)));
-    assertEquals(List.of(), ringWith(10, 5).after(5, e -> true));
+    assertEquals(List.of(4L, 5L), seqs(ringWith(10, 0, 5).after(3, e -> true)));
+    assertEquals(List.of(), ringWith(10, 0, 5).after(5, e -> true));
+  }
+
+  @Test
+  void aSnapshotNumberedBeforeAnyEventReplaysEverythingOfThisRun() {
+    assertEquals(List.of(1001L, 1002L), seqs(ringWith(10, 1000, 2).after(1000, e -> true)));
+    assertEquals(List.of(), ringWith(10, 1000, 0).after(1000, e -> true));
   }
 
   @Test
   void aGapOlderThanTheRingIsNotReplayed() {
-    EventRing ring = ringWith(3, 10); // holds 8..10
+    EventRing ring = ringWith(3, 0, 10); // holds 8..10
     assertEquals(List.of(8L, 9L, 10L), seqs(ring.after(7, e -> true)));
     assertNull(ring.after(6, e -> true));
   }
 
   @Test
-  void aSeqFromBeforeARestartMeansStartAfresh() {
-    assertNull(ringWith(10, 5).after(42, e -> true), "this server never sent 42");
-    assertNull(ringWith(10, 0).after(1, e -> true));
+  void aSeqThisRunNeverSentMeansStartAfresh() {
+    assertNull(ringWith(10, 0, 5).after(42, e -> true), "this server never sent 42");
+    assertNull(ringWith(10, 0, 0).after(1, e -> true));
+  }
+
+  @Test
+  void aSeqFromAnEarlierRunMeansStartAfreshEvenIfItLooksContiguous() {
+    // the previous run used ids up to 999_999; this one starts at 1_000_000
+    EventRing ring = ringWith(10, 1_000_000, 3);
+    assertNull(ring.after(999_999, e -> true));
+    assertNull(ring.after(5, e -> true));
   }
 }

@@ -30,7 +30,7 @@ public final class HostApplication extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    brinjal = Brinjal.create(vertx, BrinjalConfig.defaults(), TestServer.registry());
+    brinjal = Brinjal.create(vertx, BrinjalConfig.defaults().withStore(BrinjalConfig.Store.memory()), TestServer.registry());
     Router app = Router.router(vertx);
     ownRoutes.accept(app);
     app.route("/jobs/*").subRouter(brinjal.router());

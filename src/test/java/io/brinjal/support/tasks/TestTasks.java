@@ -21,6 +21,8 @@ public final class TestTasks {
         .register(FreshnessTask.class)
         .register(XssTask.class)
         .register(IndeterminateTask.class)
-        .register(InterruptingTask.class);
+        .register(InterruptingTask.class)
+        .register(RecordingTask.class)
+        .register(RerunningTask.class);
   }
 }

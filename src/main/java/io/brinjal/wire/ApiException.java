@@ -1,4 +1,4 @@
-package io.brinjal.api;
+package io.brinjal.wire;
 
 /** An HTTP error with the human-readable {@code detail} the client gets as JSON. */
 public class ApiException extends RuntimeException {

@@ -1,0 +1,29 @@
+package io.brinjal.execution;
+
+/**
+ * Where the engine announces changes: the streams implement it, so execution knows nothing of
+ * SSE or WebSockets. Called on the engine's event loop, in the order things happened, and only
+ * once the change is stored (for terminal states and new tasks: on disk).
+ */
+public interface TaskPublisher {
+  /** A new task (queued). */
+  void added(TaskView task);
+
+  /** A task's state or live values changed; a terminal status is its last change. */
+  void changed(TaskView task);
+
+  /** The task left the store (deleted or pruned). */
+  void removed(String taskId);
+
+  /** For an engine whose changes nobody follows. */
+  TaskPublisher NONE = new TaskPublisher() {
+    @Override
+    public void added(TaskView task) {}
+
+    @Override
+    public void changed(TaskView task) {}
+
+    @Override
+    public void removed(String taskId) {}
+  };
+}
