@@ -51,6 +51,7 @@ status_of() { curl -fsS "$base/$1" | python3 -c 'import json,sys; print(json.loa
 
 # ---- a server with a known workload: 5 done, 2 failed
 BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_LOG_FORMAT=json BRINJAL_SHUTDOWN_GRACE_SECONDS=1 \
+  BRINJAL_STORE_PATH="$work/data/brinjal.db" \
   java -jar "$jar" >"$work/brinjal.log" 2>&1 &
 server=$!
 pids+=("$server")

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The README's run command, for real: the fat jar serves the API, honours
-# BRINJAL_HTTP_PREFIX, keeps schedules in BRINJAL_RECURRING_STORE_FILE across a restart, and
-# refuses a bad config (or store) naming the key.
+# BRINJAL_HTTP_PREFIX, keeps tasks and schedules in its store (BRINJAL_STORE_PATH) across a
+# restart, and refuses a bad config (or store) naming the key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/brinjal.jar
 port=18765
 log=$(mktemp)
 
-store=$(mktemp -d)/schedules/recurring.json
+store=$(mktemp -d)/data/brinjal.db
 start_server() {
-  BRINJAL_HTTP_PORT=$port BRINJAL_HTTP_PREFIX=/api/tasks BRINJAL_RECURRING_STORE_FILE=$store java -jar "$jar" >"$log" 2>&1 &
+  BRINJAL_HTTP_PORT=$port BRINJAL_HTTP_PREFIX=/api/tasks BRINJAL_STORE_PATH=$store java -jar "$jar" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$port/api/tasks/queue" >/dev/null 2>&1 && return 0
@@ -31,20 +31,25 @@ curl -fsS "http://127.0.0.1:$port/api/tasks/static/TaskList.js" | grep "customEl
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
 [ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true
-# the schedule created over HTTP comes back after a restart, under its id
+# the task and the schedule created over HTTP come back after a restart, under their ids
 start_server
 curl -fsS "http://127.0.0.1:$port/api/tasks/recurring/$rid" | grep '"cron_expression":"@daily"' >/dev/null \
   || { echo "schedule $rid did not survive the restart"; cat "$log"; exit 1; }
+curl -fsS "http://127.0.0.1:$port/api/tasks/$id" | grep '"status":"done"' >/dev/null \
+  || { echo "task $id did not survive the restart"; cat "$log"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true
 
-echo '{"schedules": [{"task_type": "Vanished"}]}' > "$store"
-if BRINJAL_HTTP_PORT=$port BRINJAL_RECURRING_STORE_FILE=$store java -jar "$jar" >"$log" 2>&1; then
-  echo "a store naming an unknown task type was accepted"; exit 1
-fi
-grep -q "recurring.store_file" "$log" || { echo "store error does not name the setting:"; cat "$log"; exit 1; }
+notes=$(mktemp)
+echo "not a database" > "$notes"
+set +e
+BRINJAL_HTTP_PORT=$port BRINJAL_STORE_PATH=$notes java -jar "$jar" >"$log" 2>&1
+code=$?
+set -e
+[ "$code" = 2 ] || { echo "a store that is not a database exited $code, not 2"; cat "$log"; exit 1; }
+grep -q "store.path: $notes is not a SQLite database" "$log" || { echo "store error does not name the path:"; cat "$log"; exit 1; }
 
-if BRINJAL_HTTP_PORT=seventy java -jar "$jar" >"$log" 2>&1; then
+if BRINJAL_HTTP_PORT=seventy BRINJAL_STORE_PATH=$store java -jar "$jar" >"$log" 2>&1; then
   echo "a bad port was accepted"; exit 1
 fi
 grep -q "http.port" "$log" || { echo "config error does not name the key:"; cat "$log"; exit 1; }
-echo "smoke: jar serves the API and the UI under the prefix, schedules recurring tasks, keeps them across a restart and refuses bad config"
+echo "smoke: jar serves the API and the UI under the prefix, schedules recurring tasks, keeps tasks and schedules across a restart and refuses bad config and a foreign store"

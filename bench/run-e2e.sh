@@ -25,6 +25,8 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   exit 2
 fi
 
+# a fresh store file per run (BRINJAL_STORE_TYPE=memory to compare with no store at all)
+export BRINJAL_STORE_PATH="${BRINJAL_STORE_PATH:-$(mktemp -d -t brinjal-bench-store.XXXXXX)/brinjal.db}"
 # Bind to loopback only: the benchmark never needs another address.
 # shellcheck disable=SC2086
 BRINJAL_HTTP_HOST=127.0.0.1 \

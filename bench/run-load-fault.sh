@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/brinjal.jar ] || mvn -q -B package -DskipTests
 port=8125
+# a fresh store file per run (BRINJAL_STORE_TYPE=memory to compare with no store at all)
+export BRINJAL_STORE_PATH="${BRINJAL_STORE_PATH:-$(mktemp -d -t brinjal-bench-store.XXXXXX)/brinjal.db}"
 BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_RETENTION_DONE=200000 \
   BRINJAL_LIMITS_MAX_QUEUED=2000 BRINJAL_STREAMING_MAX_CONNECTIONS=50000 \
   java -Xmx2g -jar target/brinjal.jar > /tmp/brinjal-load-fault.log 2>&1 &

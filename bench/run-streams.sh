@@ -20,6 +20,8 @@ if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/queue"; then
   exit 1
 fi
 
+# a fresh store file per run (BRINJAL_STORE_TYPE=memory to compare with no store at all)
+export BRINJAL_STORE_PATH="${BRINJAL_STORE_PATH:-$(mktemp -d -t brinjal-bench-store.XXXXXX)/brinjal.db}"
 BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_STREAMING_MAX_CONNECTIONS=50000 \
   java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar target/brinjal.jar > /tmp/brinjal-streams.log 2>&1 &
 pid=$!
