@@ -55,8 +55,8 @@ class DeepQueueApiTest {
     JsonNode last = http.task(ids.get(WAITING - 1));
     assertEquals(WAITING, last.get("queue_position").asInt());
     assertEquals(1, http.task(ids.get(0)).get("queue_position").asInt());
-    assertEquals(2, counting.calls("get"), "one row per task read");
-    assertEquals(2, counting.reads(), "and nothing else: no walk of the queue for a position");
+    assertTrue(counting.calls("get") <= 2, "at most one row per task read (recent ones are known without the store)");
+    assertEquals(counting.calls("get"), counting.reads(), "and nothing else: no walk of the queue for a position");
 
     counting.reset();
     Reply page = http.get("/queue?status=queued&limit=100&after=0");

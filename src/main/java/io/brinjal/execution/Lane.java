@@ -27,6 +27,8 @@ final class Lane {
   private final Map<String, Long> lineKeys = new HashMap<>();
   /** Tasks accepted and on their way into the store: they count toward the queue caps. */
   int inserting;
+  /** Local runs whose thread has left run() and whose end is being written. */
+  int finishing;
   boolean claiming;
   boolean claimAgain;
   long claimRetryTimer = -1;
@@ -78,6 +80,20 @@ final class Lane {
   /** Permits this node may still take: a stopped thread that has not left run() keeps its own. */
   int freePermits() {
     return limit - running.size();
+  }
+
+  /**
+   * Permits a claim may ask for now: also those of runs whose end is being written. A store
+   * applies writes in the order they are asked for, so such a claim sees that end first and
+   * never counts the permit twice; a store that cannot order them simply sees it still taken.
+   */
+  int claimablePermits() {
+    return limit - running.size() + finishing;
+  }
+
+  /** Runs whose thread is still inside run() (or was abandoned there): what holds a worker. */
+  int busy() {
+    return running.size() - finishing;
   }
 
   // ---- estimates

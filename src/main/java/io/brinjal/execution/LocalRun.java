@@ -42,6 +42,8 @@ final class LocalRun {
   private String timeoutStack;
   /** Deleted while it ran: its end is published but not stored. */
   boolean removed;
+  /** Its thread left run(); its end is being written (the permit is about to be free). */
+  boolean finishing;
 
   // timers and flags, also loop-confined
   long flushTimer = -1;

@@ -66,6 +66,8 @@ public final class TaskEngine {
   private static final long STORE_RETRY_MS = 1000;
   private static final long STORE_RETRY_MAX_MS = 30_000;
   private static final int MAX_WARNED_SEMAPHORES = 100;
+  /** Latest states of this many recent tasks are kept to answer reads without the store. */
+  private static final int RECENT_STATES = 4096;
 
   private final Vertx vertx;
   private final Loop loop;
@@ -83,6 +85,7 @@ public final class TaskEngine {
   // ---- event-loop confined state ----
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, LocalRun> runs = new HashMap<>();
+  private final RecentStates recent = new RecentStates(RECENT_STATES);
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
   private final List<TaskListener> listeners = new ArrayList<>();
   private boolean claimsOpen; // from startClaiming() until shutdown
@@ -266,15 +269,18 @@ public final class TaskEngine {
     TaskState task0 = TaskState.newTask(UUID.randomUUID().toString(), type.name(), lane.name, type.paramsOf(task), now())
         .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis())).build();
     lane.inserting++;
-    return store.insert(task0)
+    Future<String> inserted = store.insert(task0)
         .andThen(ar -> lane.inserting--)
         .map(stored -> {
           addedOnLoop(lane, stored);
           return stored.id();
         });
+    maybeClaimOnLoop(lane); // asked right behind the insert: a store that orders writes takes it in the same commit
+    return inserted;
   }
 
   private void addedOnLoop(Lane lane, TaskState stored) {
+    recent.remember(stored);
     lane.enqueue(QueuedTask.of(stored));
     publisher.added(viewOnLoop(stored));
     listeners.forEach(l -> l.onSubmitted(stored));
@@ -333,8 +339,8 @@ public final class TaskEngine {
       lane.claimAgain = true;
       return;
     }
-    int free = lane.freePermits();
-    if (free <= 0 || lane.waiting() == 0) return;
+    int free = lane.claimablePermits();
+    if (free <= 0 || lane.waiting() + lane.inserting == 0) return;
     lane.claiming = true;
     lane.claimAgain = false;
     store.claim(lane.name, lane.limit, free, nodeId, now()).onComplete(ar -> {
@@ -368,7 +374,7 @@ public final class TaskEngine {
     LocalRun run = new LocalRun(claimed, type, lane, control);
     self[0] = run;
     lane.running.add(run);
-    lane.peakRunning = Math.max(lane.peakRunning, lane.running.size());
+    lane.peakRunning = Math.max(lane.peakRunning, lane.busy());
     runs.put(run.id(), run);
     LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
     publisher.changed(TaskView.of(run.current()));
@@ -442,11 +448,17 @@ public final class TaskEngine {
    * task keeps its permit (so no limit is ever exceeded on this account) and the write is retried.
    */
   private void writeEndOnLoop(LocalRun run, UnaryOperator<TaskState.Builder> end, long retryMillis) {
+    if (!run.finishing) { // its thread is free: a claim may count on the permit once the end is written
+      run.finishing = true;
+      run.lane.finishing++;
+    }
     if (run.removed) {
       endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted: nothing to store
       return;
     }
-    run.write(end, store::finish, Finished::task).onComplete(ar -> {
+    Future<Finished> written = run.write(end, store::finish, Finished::task);
+    maybeClaimOnLoop(run.lane); // asked right behind the end: a store that orders writes sees the permit free
+    written.onComplete(ar -> {
       if (ar.succeeded()) {
         endedOnLoop(run, ar.result().task(), ar.result().pruned());
       } else if (ar.cause() instanceof StaleStateException) {
@@ -465,11 +477,14 @@ public final class TaskEngine {
   private void endedOnLoop(LocalRun run, TaskState terminal, List<String> pruned) {
     Lane lane = run.lane;
     lane.running.remove(run);
+    lane.finishing--;
     runs.remove(run.id());
     LOG.debug("semaphore {} released by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
     if (terminal.status() != TaskStatus.CANCELLED && terminal.startedAt() != null) {
       lane.recordRunTime(Duration.between(terminal.startedAt(), terminal.completedAt()));
     }
+    if (run.removed) recent.forget(terminal.id());
+    else recent.remember(terminal);
     publisher.changed(TaskView.of(terminal));
     listeners.forEach(l -> l.onFinished(terminal));
     prunedOnLoop(pruned);
@@ -481,6 +496,7 @@ public final class TaskEngine {
 
   private void prunedOnLoop(List<String> pruned) {
     for (String id : pruned) {
+      recent.forget(id);
       publisher.removed(id);
       listeners.forEach(l -> l.onRemoved(id));
     }
@@ -550,6 +566,8 @@ public final class TaskEngine {
     return loop.compose(() -> {
       LocalRun run = runs.get(id);
       if (run != null) return Future.succeededFuture(TaskView.of(run.current()));
+      TaskState known = recent.get(id);
+      if (known != null) return Future.succeededFuture(viewOnLoop(known));
       return store.get(id).map(state -> {
         if (state == null) throw new NotFoundException("task " + id + " not found");
         return viewOnLoop(state);
@@ -618,8 +636,10 @@ public final class TaskEngine {
         String id = front.get(i);
         Integer published = lane.publishedPositions.get(id);
         if (published != null && published == i + 1) continue;
-        store.get(id).onSuccess(state -> {
-          if (state != null && state.status() == TaskStatus.QUEUED) publisher.changed(viewOnLoop(state));
+        TaskState known = recent.get(id);
+        Future<TaskState> state = known != null ? Future.succeededFuture(known) : store.get(id);
+        state.onSuccess(s -> {
+          if (s != null && s.status() == TaskStatus.QUEUED) publisher.changed(viewOnLoop(s));
         });
       }
     });
@@ -657,6 +677,7 @@ public final class TaskEngine {
 
   /** A queued task left the line without running; its terminal event ends its streams. */
   private void withdrawnOnLoop(TaskState cancelled) {
+    recent.remember(cancelled);
     Lane lane = lanes.get(cancelled.semaphore());
     if (lane != null && lane.dequeue(cancelled.id())) lineMovedOnLoop(lane);
     publisher.changed(TaskView.of(cancelled));
@@ -674,6 +695,7 @@ public final class TaskEngine {
       } else if (gone.status() == TaskStatus.QUEUED) {
         withdrawnOnLoop(gone.next().status(TaskStatus.CANCELLED).completedAt(now()).build());
       }
+      recent.forget(id);
       publisher.removed(id);
       listeners.forEach(l -> l.onRemoved(id));
       return null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Brinjal's one ObjectMapper. It is private to Brinjal on purpose: Vert.x's global
@@ -28,9 +30,8 @@ public final class Json {
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  // always three fraction digits, so timestamps sort as strings and look alike
-  private static final DateTimeFormatter ISO_MILLIS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  /** A writer for trees with its serializer looked up once, not on every event. */
+  private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
 
   private Json() {}
 
@@ -38,8 +39,48 @@ public final class Json {
     return NODES.objectNode();
   }
 
+  /**
+   * ISO-8601 in UTC, always with three fraction digits ({@code 2026-12-01T10:00:00.123Z}), so
+   * timestamps sort as strings and look alike. Written by hand: several go into every event, and
+   * a DateTimeFormatter costs several times as much.
+   */
   public static String timestamp(Instant instant) {
-    return instant == null ? null : ISO_MILLIS.format(instant);
+    if (instant == null) return null;
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    char[] out = new char[24];
+    digits(out, 0, year, 4);
+    out[4] = '-';
+    digits(out, 5, t.getMonthValue(), 2);
+    out[7] = '-';
+    digits(out, 8, t.getDayOfMonth(), 2);
+    out[10] = 'T';
+    digits(out, 11, t.getHour(), 2);
+    out[13] = ':';
+    digits(out, 14, t.getMinute(), 2);
+    out[16] = ':';
+    digits(out, 17, t.getSecond(), 2);
+    out[19] = '.';
+    digits(out, 20, instant.getNano() / 1_000_000, 3);
+    out[23] = 'Z';
+    return new String(out);
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /** A tree as compact JSON. */
+  public static String encodeTree(JsonNode tree) {
+    try {
+      return TREE_WRITER.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static String encode(Object value) {

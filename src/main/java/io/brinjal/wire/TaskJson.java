@@ -23,6 +23,6 @@ public final class TaskJson {
   }
 
   public static String encode(TaskView view) {
-    return Json.encode(tree(view));
+    return Json.encodeTree(tree(view));
   }
 }
