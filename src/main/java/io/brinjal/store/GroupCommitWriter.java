@@ -66,14 +66,16 @@ final class GroupCommitWriter {
     final Context context;
     final boolean control;
     final boolean last;
+    final boolean savepoint;
     T result;
     Throwable failure;
 
-    Item(Work<T> work, Context context, boolean control, boolean last) {
+    Item(Work<T> work, Context context, boolean control, boolean last, boolean savepoint) {
       this.work = work;
       this.context = context;
       this.control = control;
       this.last = last;
+      this.savepoint = savepoint;
     }
 
     void run(SqliteConnection c) throws Exception {
@@ -141,7 +143,16 @@ final class GroupCommitWriter {
 
   /** Queues a write; it shares a transaction with whatever else is queued with it. */
   <T> Future<T> submit(Work<T> work) {
-    return enqueue(work, false, false);
+    return enqueue(work, false, false, true);
+  }
+
+  /**
+   * Queues a write that changes the file with one statement, or fails for its own reasons
+   * (stale, refused) only before its first change: SQLite undoes a failed statement by itself,
+   * so it needs no savepoint of its own (two statements fewer per write on the hot path).
+   */
+  <T> Future<T> submitOneWrite(Work<T> work) {
+    return enqueue(work, false, false, false);
   }
 
   /**
@@ -149,11 +160,11 @@ final class GroupCommitWriter {
    * before it. With {@code last}, nothing is accepted after it and the thread ends once it ran.
    */
   <T> Future<T> control(Work<T> work, boolean last) {
-    return enqueue(work, true, last);
+    return enqueue(work, true, last, false);
   }
 
-  private <T> Future<T> enqueue(Work<T> work, boolean control, boolean last) {
-    Item<T> item = new Item<>(work, Vertx.currentContext(), control, last);
+  private <T> Future<T> enqueue(Work<T> work, boolean control, boolean last, boolean savepoint) {
+    Item<T> item = new Item<>(work, Vertx.currentContext(), control, last, savepoint);
     synchronized (lock) {
       if (!started) return Future.failedFuture(new StoreUnavailableException(storeName + " is not open", null));
       if (!accepting) return Future.failedFuture(new StoreUnavailableException(storeName + " is closed", null));
@@ -264,15 +275,17 @@ final class GroupCommitWriter {
       scope.begin(c);
       for (Item<?> item : batch) {
         Object mark = scope.mark();
-        c.prepare("SAVEPOINT op").execute();
+        if (item.savepoint) c.prepare("SAVEPOINT op").execute();
         try {
           item.run(c);
-          c.prepare("RELEASE op").execute();
+          if (item.savepoint) c.prepare("RELEASE op").execute();
         } catch (Exception e) {
           if (SqliteConnection.isStoreFailure(e)) throw e;
           c.forgetStatements();
-          c.prepare("ROLLBACK TO op").execute();
-          c.prepare("RELEASE op").execute();
+          if (item.savepoint) {
+            c.prepare("ROLLBACK TO op").execute();
+            c.prepare("RELEASE op").execute();
+          }
           scope.undo(mark);
           item.failure = e instanceof java.sql.SQLException
               ? unavailable("could not store a write", e)

@@ -31,6 +31,17 @@ final class SqliteRows {
   /** {@code FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
   static final String ASSIGNMENTS = String.join(" = ?, ", FIELDS.split(", ")) + " = ?";
 
+  /**
+   * The columns a write after the insert changes, in {@link #bindMutable}'s order: the ones fixed
+   * at insert (id, seq, task type, parent, parameters, creation time, run timeout) are never
+   * written again, so a write encodes no parameters.
+   */
+  static final String MUTABLE_FIELDS = "version, semaphore, status, progress, heading, body, img, results, started_at, "
+      + "completed_at, error_type, error_message, error_traceback, abandoned, priority, owner, attempt, cancel_requested";
+
+  /** {@code MUTABLE_FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
+  static final String MUTABLE_ASSIGNMENTS = String.join(" = ?, ", MUTABLE_FIELDS.split(", ")) + " = ?";
+
   /** {@code ?, ?, …} for the FIELDS. */
   static final String PLACEHOLDERS = "?" + ", ?".repeat(FIELD_COUNT - 1);
 
@@ -45,6 +56,12 @@ final class SqliteRows {
   static Encoded encode(TaskState state) {
     TaskState s = toMillis(state);
     return new Encoded(s, Json.encode(s.params()), s.results() == null ? null : Json.encode(s.results()));
+  }
+
+  /** For a write after the insert: only what {@link #MUTABLE_FIELDS} needs (no parameters). */
+  static Encoded encodeMutable(TaskState state) {
+    TaskState s = toMillis(state);
+    return new Encoded(s, null, s.results() == null ? null : Json.encode(s.results()));
   }
 
   /** The same state with instants as the file keeps them (milliseconds), so answers equal reads. */
@@ -88,6 +105,31 @@ final class SqliteRows {
     ps.setInt(i++, s.abandoned() ? 1 : 0);
     if (s.runTimeoutMillis() == null) ps.setNull(i++, Types.INTEGER);
     else ps.setLong(i++, s.runTimeoutMillis());
+    ps.setInt(i++, s.priority());
+    ps.setString(i++, s.owner());
+    ps.setInt(i++, s.attempt());
+    ps.setInt(i++, s.cancelRequested() ? 1 : 0);
+    return i;
+  }
+
+  /** Binds {@link #MUTABLE_FIELDS} from {@code index} on; answers the index after the last. */
+  static int bindMutable(PreparedStatement ps, int index, Encoded e) throws SQLException {
+    TaskState s = e.state();
+    int i = index;
+    ps.setLong(i++, s.version());
+    ps.setString(i++, s.semaphore());
+    ps.setString(i++, s.status().wire());
+    ps.setInt(i++, s.progress());
+    ps.setString(i++, s.heading());
+    ps.setString(i++, s.body());
+    ps.setString(i++, s.img());
+    ps.setString(i++, e.results());
+    setMillis(ps, i++, s.startedAt());
+    setMillis(ps, i++, s.completedAt());
+    ps.setString(i++, s.errorType());
+    ps.setString(i++, s.errorMessage());
+    ps.setString(i++, s.errorTraceback());
+    ps.setInt(i++, s.abandoned() ? 1 : 0);
     ps.setInt(i++, s.priority());
     ps.setString(i++, s.owner());
     ps.setInt(i++, s.attempt());

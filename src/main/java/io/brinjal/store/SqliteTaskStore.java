@@ -76,7 +76,7 @@ public final class SqliteTaskStore implements TaskStore {
 
   static final String INSERT = "INSERT INTO tasks (id, " + SqliteRows.FIELDS + ") VALUES (?, " + SqliteRows.PLACEHOLDERS
       + ") RETURNING seq";
-  static final String UPDATE = "UPDATE tasks SET " + SqliteRows.ASSIGNMENTS + " WHERE seq = ? AND version = ?";
+  static final String UPDATE = "UPDATE tasks SET " + SqliteRows.MUTABLE_ASSIGNMENTS + " WHERE seq = ? AND version = ?";
   static final String BY_ID = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE id = ?";
   static final String BY_SEQ = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE seq = ?";
   static final String VERSION_BY_ID = "SELECT seq, version, status FROM tasks WHERE id = ?";
@@ -283,7 +283,7 @@ public final class SqliteTaskStore implements TaskStore {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    return writer.submit(c -> {
+    return writer.submitOneWrite(c -> {
       PreparedStatement ps = c.prepare(INSERT);
       ps.setString(1, e.state().id());
       SqliteRows.bind(ps, 2, e);
@@ -344,11 +344,11 @@ public final class SqliteTaskStore implements TaskStore {
     }
     SqliteRows.Encoded e;
     try {
-      e = SqliteRows.encode(next);
+      e = SqliteRows.encodeMutable(next);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    return writer.submit(c -> {
+    return writer.submitOneWrite(c -> {
       replace(c, e);
       return e.state();
     });
@@ -361,11 +361,11 @@ public final class SqliteTaskStore implements TaskStore {
     }
     SqliteRows.Encoded e;
     try {
-      e = SqliteRows.encode(terminal);
+      e = SqliteRows.encodeMutable(terminal);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    return writer.submit(c -> {
+    return writer.submitOneWrite(c -> { // pruning after the write fails only as the whole batch does
       replace(c, e);
       return new Finished(e.state(), pruneOnWriter(c, MemoryTaskStore.PRUNE_BATCH));
     });
@@ -431,7 +431,7 @@ public final class SqliteTaskStore implements TaskStore {
         if (next == null || next.version() != t.version() + 1 || !next.id().equals(t.id())) {
           throw new IllegalArgumentException("decide must answer the next version of the same task");
         }
-        SqliteRows.Encoded e = SqliteRows.encode(next);
+        SqliteRows.Encoded e = SqliteRows.encodeMutable(next);
         write(c, t.seq(), t.version(), e);
         counted(t.status(), e.state().status());
         recovered.add(e.state());
@@ -463,7 +463,7 @@ public final class SqliteTaskStore implements TaskStore {
 
   private static void write(SqliteConnection c, long seq, long version, SqliteRows.Encoded e) throws SQLException {
     PreparedStatement update = c.prepare(UPDATE);
-    int i = SqliteRows.bind(update, 1, e);
+    int i = SqliteRows.bindMutable(update, 1, e);
     update.setLong(i++, seq);
     update.setLong(i, version);
     if (update.executeUpdate() != 1) {

@@ -71,6 +71,8 @@ public interface TaskStore {
   /**
    * Replaces a task's state with {@code next}, which must carry the version after the stored one
    * (see the class comment). Not for terminal states: use {@link #finish}. Answers {@code next}.
+   * What is fixed at insert (task type, parent, parameters, creation time, run timeout) must be
+   * as stored: stores need not write it again.
    */
   Future<TaskState> update(TaskState next);
 
