@@ -1,0 +1,1057 @@
+package io.brinjal.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.config.BrinjalConfig;
+import io.brinjal.json.Json;
+import io.brinjal.task.TaskStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Tasks in PostgreSQL ({@code store.type} {@code postgresql}): durable, shared by any number of
+ * nodes, each with a pool of its own. Everything goes through the reactive client
+ * ({@code vertx-pg-client}): no JDBC, no thread ever waits for the database.
+ *
+ * <p><b>Limits across nodes.</b> A claim is one READ COMMITTED transaction that takes a
+ * per-semaphore advisory transaction lock ({@code pg_advisory_xact_lock} on a key derived from
+ * the semaphore's name), then, in the next statement (so with a snapshot taken after the lock),
+ * counts the semaphore's rows holding a permit and takes at most {@code limit} minus that many
+ * queued rows with {@code FOR UPDATE SKIP LOCKED}. The lock is released at commit, after the
+ * claimed rows are visible, so the next claimer of that semaphore, on whatever node, counts them.
+ * The limit is derived from the rows: re-queueing a dead node's tasks frees its permits by itself.
+ *
+ * <p><b>Versioned writes.</b> {@code UPDATE … WHERE id = $1 AND version = $2}: under READ
+ * COMMITTED a concurrent writer's committed change makes the condition false, so exactly one of
+ * two writers of the same version wins; the loser reads the row and fails as stale.
+ *
+ * <p><b>Round trips.</b> The hot transactions (claim, finish, prune) are sent whole: BEGIN,
+ * their statements and COMMIT go out together on one connection (see {@link #transaction}), so
+ * each costs one round trip, and no lock is ever held while the server waits for a client (a
+ * node that freezes mid-claim cannot stall a semaphore for the others).
+ *
+ * <p><b>Retention.</b> How many finished tasks of each kind are stored is kept in
+ * {@code brinjal_finished_counts}, spread over {@value PgSchema#COUNT_SHARDS} rows: a writer adds
+ * its change to one of them, chosen at random, as the last lock it takes (the end of its last
+ * statement), so writers seldom wait for each other and never deadlock on them; the sum is the
+ * count, recounted at open. Pruning takes a second advisory lock: a finishing write only tries
+ * it, and if another write is pruning at that moment it leaves the pruning to the next write, so
+ * pruning never deletes more than the excess it counted (it may leave a few more than the
+ * retention while several nodes finish at once, until the next finish). {@code DELETE …
+ * RETURNING} answers only the rows that statement deleted, so no two writes ever answer the same
+ * pruned id.
+ *
+ * <p><b>Failures.</b> Whatever the database or the network does wrong fails the call with
+ * {@link StoreUnavailableException} naming the store (host, port, database: never the password),
+ * and the transaction is rolled back. One case no client of a remote database can rule out: the
+ * connection breaks after COMMIT was sent and before its answer came; the write may then be
+ * stored although the call failed (a versioned write retried after it fails as stale).
+ */
+public final class PgTaskStore implements TaskStore {
+  /** Rows read per query by {@link #search}, so memory stays bounded whatever the table holds. */
+  static final int SEARCH_CHUNK = 1000;
+
+  /** The advisory lock held (for the transaction) by whoever prunes finished tasks. */
+  static final long PRUNE_LOCK = 0x42524A4C_00000002L;
+
+  private static final String TERMINAL = "('done', 'failed', 'cancelled')";
+  private static final String HOLDING_STATUSES = "('running', 'cancelling')";
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
+  // ---------------------------------------------------------------- SQL (package-private: the tests read plans)
+
+  static final String INSERT = "INSERT INTO brinjal_tasks (id, " + PgRows.FIELDS + ") VALUES ($1, "
+      + PgRows.placeholders(2) + ") RETURNING seq";
+  /** The common write: the version expected, and a stored state that is not finished (counts unchanged). */
+  static final String UPDATE_LIVE = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + " WHERE id = $"
+      + (PgRows.MUTABLE_COUNT + 1) + " AND version = $" + (PgRows.MUTABLE_COUNT + 2) + " AND status NOT IN " + TERMINAL;
+  /**
+   * As above for finish(): once the row is written, also tries the prune lock and notes the
+   * outcome in a transaction-local setting, which {@link #PRUNE_AFTER_FINISH}, sent in the same
+   * round trip, reads ('' when no row was written: then it changes nothing).
+   */
+  static final String FINISH_LIVE = UPDATE_LIVE + " RETURNING set_config('brinjal.may_prune', "
+      + "pg_try_advisory_xact_lock(" + PRUNE_LOCK + ")::text, true)";
+  private static final String FINISHED_HERE = "(coalesce(current_setting('brinjal.may_prune', true), '') <> '')";
+  static final String UPDATE_BY_SEQ = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + " WHERE seq = $"
+      + (PgRows.MUTABLE_COUNT + 1);
+  static final String BY_ID = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE id = $1";
+  static final String BY_ID_LOCKED = BY_ID + " FOR UPDATE";
+  static final String SEMAPHORE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('brinjal-sem:' || $1, 0))";
+  /**
+   * Run after {@link #SEMAPHORE_LOCK}, so its snapshot sees every claim committed before: the
+   * room left under the limit, then the oldest waiting tasks of the highest priority, locked
+   * (rows another write holds are skipped), stored as running.
+   */
+  static final String CLAIM = "WITH room AS ("
+      + "SELECT GREATEST(LEAST($2::bigint, $3::bigint - count(*)), 0) AS n FROM brinjal_tasks "
+      + "WHERE semaphore = $1 AND status IN " + HOLDING_STATUSES + "), "
+      + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' "
+      + "ORDER BY priority DESC, seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
+      + "UPDATE brinjal_tasks t SET status = 'running', version = t.version + 1, owner = $4, started_at = $5, "
+      + "attempt = t.attempt + 1, cancel_requested = false FROM pick WHERE t.seq = pick.seq "
+      + "RETURNING " + prefixed("t.", PgRows.COLUMNS);
+  static final String TRY_PRUNE_LOCK = "SELECT pg_try_advisory_xact_lock(" + PRUNE_LOCK + ")";
+  static final String PRUNE_LOCK_WAIT = "SELECT pg_advisory_xact_lock(" + PRUNE_LOCK + ")";
+  /**
+   * Prunes (when $1: this transaction holds the prune lock) the oldest finished tasks beyond the
+   * retention, counting with the stored counts plus this transaction's own change ($2 done, $5
+   * failed) against the retention ($3, $6), at most $4 in all; and adds this transaction's
+   * change, less what it pruned, to count shard $7, last. Answers the pruned rows.
+   */
+  static final String PRUNE_AND_COUNT = pruneAndCount("$1::boolean", "$2::bigint", "$5::bigint");
+  /** {@link #PRUNE_AND_COUNT} after {@link #FINISH_LIVE} in the same transaction ($1 true). */
+  static final String PRUNE_AFTER_FINISH = pruneAndCount(
+      "($1::boolean AND current_setting('brinjal.may_prune', true) = 'true')",
+      "(CASE WHEN " + FINISHED_HERE + " THEN $2::bigint ELSE 0 END)",
+      "(CASE WHEN " + FINISHED_HERE + " THEN $5::bigint ELSE 0 END)");
+
+  static final String COUNT_ONLY = "UPDATE brinjal_finished_counts SET done = done + $1, failed = failed + $2 "
+      + "WHERE shard = $3";
+  static final String DELETE_BY_ID = "WITH del AS (DELETE FROM brinjal_tasks WHERE id = $1 RETURNING "
+      + PgRows.COLUMNS + "), "
+      + "cnt AS (UPDATE brinjal_finished_counts SET "
+      + "done = done - (SELECT count(*) FROM del WHERE status = 'done'), "
+      + "failed = failed - (SELECT count(*) FROM del WHERE status IN ('failed', 'cancelled')) "
+      + "WHERE shard = $2 AND EXISTS (SELECT 1 FROM del WHERE status IN " + TERMINAL + ") RETURNING 1) "
+      + "SELECT " + PgRows.COLUMNS + " FROM del";
+  /** The oldest finished tasks by seq, each status through its own index range. */
+  static final String DELETE_FINISHED = "WITH v AS (SELECT seq FROM ("
+      + "(SELECT seq FROM brinjal_tasks WHERE status = 'done' ORDER BY seq LIMIT $1) UNION ALL "
+      + "(SELECT seq FROM brinjal_tasks WHERE status = 'failed' ORDER BY seq LIMIT $1) UNION ALL "
+      + "(SELECT seq FROM brinjal_tasks WHERE status = 'cancelled' ORDER BY seq LIMIT $1)) s ORDER BY seq LIMIT $1), "
+      + "del AS (DELETE FROM brinjal_tasks t USING v WHERE t.seq = v.seq RETURNING t.seq, t.id, t.status), "
+      + "cnt AS (UPDATE brinjal_finished_counts SET "
+      + "done = done - (SELECT count(*) FROM del WHERE status = 'done'), "
+      + "failed = failed - (SELECT count(*) FROM del WHERE status <> 'done') "
+      + "WHERE shard = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1) "
+      + "SELECT seq, id FROM del";
+  static final String HOLDING = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE status IN " + HOLDING_STATUSES
+      + " ORDER BY seq FOR UPDATE";
+  static final String HOLDING_OF_OWNER = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE status IN "
+      + HOLDING_STATUSES + " AND owner = $1 ORDER BY seq FOR UPDATE";
+  static final String QUEUED = "SELECT id, semaphore, priority, seq, parent_id FROM brinjal_tasks "
+      + "WHERE status = 'queued' ORDER BY priority DESC, seq";
+  static final String LIST = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE seq > $1 AND seq <= $2 "
+      + "ORDER BY seq LIMIT $3";
+  static final String COUNT_BY_STATUS = "SELECT status, count(*) FROM brinjal_tasks GROUP BY status";
+  /** The sequence's last value: null until the first nextval (a new sequence's last_value reads 1). */
+  static final String LAST_SEQ = "SELECT coalesce(pg_sequence_last_value('brinjal_tasks_seq_seq'::regclass), 0)";
+  static final String RESERVE_EVENT_IDS = "UPDATE brinjal_event_ids SET next = next + $1 RETURNING next - $1";
+  static final String META_GET = "SELECT value FROM brinjal_meta WHERE key = $1";
+  static final String META_PUT = "INSERT INTO brinjal_meta (key, value) VALUES ($1, $2) "
+      + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  static final String META_DELETE = "DELETE FROM brinjal_meta WHERE key = $1";
+  static final String SCHEDULES = "SELECT id, definition FROM brinjal_schedules ORDER BY pos";
+  static final String SCHEDULE_PUT = "INSERT INTO brinjal_schedules (id, definition) VALUES ($1, $2) "
+      + "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition";
+  static final String SCHEDULE_DELETE = "DELETE FROM brinjal_schedules WHERE id = $1";
+
+  private static String prefixed(String prefix, String columns) {
+    return prefix + String.join(", " + prefix, columns.split(", "));
+  }
+
+  private static String pruneAndCount(String mayPrune, String ownDone, String ownFailed) {
+    return "WITH c AS ("
+        + "SELECT CASE WHEN " + mayPrune + " THEN LEAST(GREATEST(coalesce(sum(done), 0)::bigint + " + ownDone
+        + " - $3::bigint, 0), $4::bigint) ELSE 0 END AS d, "
+        + "CASE WHEN " + mayPrune + " THEN GREATEST(coalesce(sum(failed), 0)::bigint + " + ownFailed
+        + " - $6::bigint, 0) ELSE 0 END AS f "
+        + "FROM brinjal_finished_counts), "
+        + "dv AS (SELECT seq FROM brinjal_tasks WHERE status = 'done' ORDER BY completed_at NULLS FIRST, seq "
+        + "LIMIT (SELECT d FROM c) FOR UPDATE), "
+        + "fv AS (SELECT seq FROM brinjal_tasks WHERE status IN ('failed', 'cancelled') "
+        + "ORDER BY completed_at NULLS FIRST, seq LIMIT (SELECT LEAST(f, $4::bigint - d) FROM c) FOR UPDATE), "
+        + "del AS (DELETE FROM brinjal_tasks t WHERE t.seq IN (SELECT seq FROM dv UNION ALL SELECT seq FROM fv) "
+        + "RETURNING t.seq, t.id, t.status, t.completed_at), "
+        + "cnt AS (UPDATE brinjal_finished_counts SET "
+        + "done = done + " + ownDone + " - (SELECT count(*) FROM del WHERE status = 'done'), "
+        + "failed = failed + " + ownFailed + " - (SELECT count(*) FROM del WHERE status <> 'done') "
+        + "WHERE shard = $7::integer AND (" + ownDone + " <> 0 OR " + ownFailed + " <> 0 OR EXISTS (SELECT 1 FROM del)) "
+        + "RETURNING 1) "
+        + "SELECT seq, id, completed_at FROM del";
+  }
+
+  private final Vertx vertx;
+  private final PgConnectOptions connect;
+  private final int poolSize;
+  private final BrinjalConfig.Retention retention;
+  private final String name;
+
+  private volatile Pool pool;
+  private volatile Timer claimTimer;
+  private volatile Counter writeFailures;
+  // guarded by this
+  private boolean openCalled;
+  private boolean usable;
+  private int inFlight;
+  private Promise<Void> closed;
+  private boolean metricsBound;
+
+  /**
+   * @param connect where and as whom (see {@link #connectOptions}); copied, the caller's object is not changed
+   * @param poolSize connections this node keeps to the database
+   */
+  public PgTaskStore(Vertx vertx, PgConnectOptions connect, int poolSize, BrinjalConfig.Retention retention) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.retention = Objects.requireNonNull(retention, "retention");
+    if (poolSize < 1) throw new IllegalArgumentException("poolSize must be at least 1");
+    this.poolSize = poolSize;
+    PgConnectOptions c = new PgConnectOptions(Objects.requireNonNull(connect, "connect"));
+    c.setCachePreparedStatements(true);
+    c.setPreparedStatementCacheSqlLimit(16_384); // the default (2,048 characters) would re-prepare the longer ones
+    c.setReconnectAttempts(0);
+    c.addProperty("application_name", "brinjal");
+    // the claim's exactness rests on READ COMMITTED (a new snapshot per statement, after the lock);
+    // a database or role configured for another default level must not change it
+    c.addProperty("default_transaction_isolation", "read committed");
+    // a node frozen or cut off inside one of the few transactions that wait for it between
+    // statements (recovery, stale writes) must not hold its row locks for long; the hot ones
+    // (claim, finish) are sent whole and never wait for the client
+    c.addProperty("idle_in_transaction_session_timeout", "30s");
+    this.connect = c;
+    this.name = "postgresql " + where(c);
+  }
+
+  private static String where(PgConnectOptions c) {
+    String host = c.getHost();
+    if (host != null && host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+    return host + ":" + c.getPort() + "/" + c.getDatabase();
+  }
+
+  // ---------------------------------------------------------------- the URL
+
+  /**
+   * Connect options from {@code postgresql://user:password@host:port/database} (or
+   * {@code postgres://}; user, password and database %-encoded where needed; port 5432 when left
+   * out; {@code ?sslmode=disable|prefer|require|verify-ca|verify-full}, verify-* against the
+   * JVM's trusted certificates). A non-null {@code passwordOrNull} wins over the URL's, so the
+   * password can stay out of the URL (and out of process listings and config files). A URL
+   * that cannot be used fails with {@link IllegalArgumentException} saying what is wrong, never
+   * quoting the password.
+   */
+  public static PgConnectOptions connectOptions(String url, String passwordOrNull) {
+    if (url == null || url.isBlank()) throw new IllegalArgumentException("store.url is empty");
+    String u = url.trim();
+    String lower = u.toLowerCase(Locale.ROOT);
+    String rest;
+    if (lower.startsWith("postgresql://")) rest = u.substring("postgresql://".length());
+    else if (lower.startsWith("postgres://")) rest = u.substring("postgres://".length());
+    else throw new IllegalArgumentException("store.url must start with postgresql:// or postgres://");
+    String query = null;
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    // the user part ends at the last '@', so a password may hold '@' and '/' unencoded
+    String userInfo = null;
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+    }
+    int slash = rest.indexOf('/');
+    String hostPort = slash >= 0 ? rest.substring(0, slash) : rest;
+    String database = slash >= 0 ? decode(rest.substring(slash + 1), "database name") : "";
+    if (database.isEmpty()) {
+      throw new IllegalArgumentException("store.url names no database (postgresql://user@host:5432/database)");
+    }
+    if (database.indexOf('/') >= 0) throw new IllegalArgumentException("store.url: the database name holds a '/'");
+
+    String host;
+    String portText = null;
+    if (hostPort.startsWith("[")) {
+      int end = hostPort.indexOf(']');
+      if (end < 0) throw new IllegalArgumentException("store.url: an IPv6 host must be closed with ']'");
+      host = hostPort.substring(1, end);
+      String after = hostPort.substring(end + 1);
+      if (!after.isEmpty()) {
+        if (!after.startsWith(":")) throw new IllegalArgumentException("store.url: expected ':port' after the IPv6 host");
+        portText = after.substring(1);
+      }
+    } else {
+      int colon = hostPort.indexOf(':');
+      host = colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+      if (colon >= 0) portText = hostPort.substring(colon + 1);
+      if (host.indexOf(',') >= 0) throw new IllegalArgumentException("store.url: several hosts are not supported");
+    }
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException(at < 0 && hostPort.contains(":")
+          ? "store.url names no host (is the '@' between user and host missing?)"
+          : "store.url names no host (postgresql://user@host:5432/database)");
+    }
+    int port = 5432;
+    if (portText != null && !portText.isEmpty()) {
+      // never quoted: with a missing '@', what stands here may be a password
+      try {
+        port = Integer.parseInt(portText);
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("store.url: the port must be a number from 1 to 65535"
+            + (at < 0 ? " (is the '@' between user and host missing?)" : ""));
+      }
+    }
+
+    String user = null;
+    String password = null;
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, "user name");
+      if (colon >= 0) password = decode(userInfo.substring(colon + 1), "password");
+    }
+    if (user == null || user.isEmpty()) {
+      throw new IllegalArgumentException("store.url names no user (postgresql://user@host:5432/database)");
+    }
+    if (passwordOrNull != null) password = passwordOrNull;
+
+    PgConnectOptions o = new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(user)
+        .setPassword(password == null ? "" : password);
+    if (query != null && !query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        if (pair.isEmpty()) continue;
+        int eq = pair.indexOf('=');
+        String key = decode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
+        String value = eq >= 0 ? decode(pair.substring(eq + 1), "parameter " + key) : "";
+        if (!key.equals("sslmode")) {
+          throw new IllegalArgumentException("store.url: unknown parameter " + key + " (known: sslmode)");
+        }
+        ssl(o, value);
+      }
+    }
+    return o;
+  }
+
+  private static void ssl(PgConnectOptions o, String mode) {
+    switch (mode) {
+      case "disable" -> o.setSslMode(SslMode.DISABLE);
+      case "prefer" -> o.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case "require" -> o.setSslMode(SslMode.REQUIRE).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case "verify-ca" -> o.setSslMode(SslMode.VERIFY_CA).setSslOptions(
+          new ClientSSLOptions().setTrustOptions(jvmTrust()).setHostnameVerificationAlgorithm(""));
+      case "verify-full" -> o.setSslMode(SslMode.VERIFY_FULL).setSslOptions(
+          new ClientSSLOptions().setTrustOptions(jvmTrust()).setHostnameVerificationAlgorithm("HTTPS"));
+      default -> throw new IllegalArgumentException(
+          "store.url: sslmode must be disable, prefer, require, verify-ca or verify-full, not " + mode);
+    }
+  }
+
+  private static TrustOptions jvmTrust() {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      return TrustOptions.wrap(factory);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("store.url: the JVM's trusted certificates cannot be loaded: " + e.getMessage(), e);
+    }
+  }
+
+  /** %-decoding (UTF-8; '+' stays '+'); a bad escape fails naming the part, not quoting it. */
+  private static String decode(String s, String part) {
+    if (s.indexOf('%') < 0) return s;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); ) {
+      char ch = s.charAt(i);
+      if (ch == '%') {
+        if (i + 2 >= s.length()) {
+          throw new IllegalArgumentException("store.url: the " + part + " holds a '%' that is not followed by two hex digits");
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new IllegalArgumentException("store.url: the " + part + " holds a '%' that is not followed by two hex digits");
+        }
+        out.write(hi * 16 + lo);
+        i += 3;
+      } else {
+        byte[] bytes = String.valueOf(ch).getBytes(StandardCharsets.UTF_8);
+        if (Character.isHighSurrogate(ch) && i + 1 < s.length()) {
+          bytes = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+          i++;
+        }
+        out.writeBytes(bytes);
+        i++;
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public Future<Void> open() {
+    synchronized (this) {
+      if (openCalled) return Future.failedFuture(new IllegalStateException(name + " is opened already"));
+      if (closed != null) return Future.failedFuture(new StoreUnavailableException(name + " is closed", null));
+      openCalled = true;
+      inFlight++; // a close() asked for meanwhile waits for the open to end, then closes its pool
+    }
+    Context caller = Vertx.currentContext();
+    String where = "store.url: " + name;
+    Pool p;
+    try {
+      p = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(poolSize).setName("brinjal-store-" + INSTANCES.incrementAndGet())
+              .setConnectionTimeout(30).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+          .with(new NetClientOptions().setConnectTimeout(10_000).setTcpKeepAlive(true))
+          .connectingTo(connect)
+          .using(vertx)
+          .build();
+    } catch (RuntimeException e) {
+      ended();
+      return Future.failedFuture(new StoreOpenException(where + ": " + e.getMessage(), e));
+    }
+    Future<Void> migrated = p.withTransaction(c -> PgSchema.migrate(c, where));
+    Promise<Void> answer = Promise.promise();
+    migrated.onComplete(ar -> {
+      if (ar.succeeded()) {
+        synchronized (this) {
+          pool = p;
+          usable = closed == null;
+        }
+        ended();
+        respond(caller, answer, ar);
+        return;
+      }
+      Throwable e = ar.cause();
+      StoreOpenException failure = e instanceof StoreOpenException s ? s
+          : new StoreOpenException(where + ": " + openReason(e), e);
+      p.close().onComplete(v -> {
+        ended();
+        respond(caller, answer, Future.failedFuture(failure));
+      });
+    });
+    return answer.future();
+  }
+
+  /** An operation counted in flight has ended: the last one after close() closes the pool. */
+  private void ended() {
+    boolean closeNow;
+    synchronized (this) {
+      closeNow = --inFlight == 0 && closed != null;
+    }
+    if (closeNow) closePool();
+  }
+
+  /** A failure at open, in words: what an operator should check. */
+  private String openReason(Throwable e) {
+    if (e instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      switch (state) {
+        case "28P01":
+          return "authentication failed for user " + connect.getUser() + " (wrong password?)";
+        case "28000":
+          return "the server refuses user " + connect.getUser() + ": " + pg.getErrorMessage();
+        case "3D000":
+          return "the database " + connect.getDatabase() + " does not exist";
+        case "42501":
+          return "permission denied: " + pg.getErrorMessage() + " (the user must be allowed to create tables in "
+              + "its schema, e.g. own the database)";
+        case "53300":
+          return "the server has no connection slots left: " + pg.getErrorMessage();
+        case "57P03":
+          return "the server is not accepting connections yet (starting up or shutting down)";
+        default:
+          return "the database answered: " + pg.getErrorMessage() + " (SQLSTATE " + state + ")";
+      }
+    }
+    return "cannot connect: " + reason(e);
+  }
+
+  /** A failure talking to the server, in plain words (never the password: the client has it only in memory). */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) return "connection refused (is PostgreSQL running and listening there?)";
+      if (t instanceof UnknownHostException) return "unknown host";
+      if (t instanceof NoRouteToHostException) return "no route to host";
+      if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) return "timed out";
+      if (t instanceof ClosedChannelException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+        return "the connection was closed";
+      }
+      if (t instanceof PgException pg) return pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")";
+    }
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  @Override
+  public Future<Void> close() {
+    Context caller = Vertx.currentContext();
+    Promise<Void> done;
+    boolean closeNow;
+    synchronized (this) {
+      if (closed != null) return answerOn(caller, closed.future());
+      closed = Promise.promise();
+      done = closed;
+      usable = false;
+      closeNow = inFlight == 0;
+    }
+    if (closeNow) closePool();
+    return answerOn(caller, done.future());
+  }
+
+  private void closePool() {
+    Pool p;
+    Promise<Void> done;
+    synchronized (this) {
+      p = pool;
+      done = closed;
+    }
+    if (p == null) done.complete();
+    else p.close().onComplete(ar -> done.complete());
+  }
+
+  @Override
+  public String describe() {
+    return name;
+  }
+
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
+  public void bindMetrics(MeterRegistry registry) {
+    synchronized (this) {
+      if (metricsBound) return;
+      metricsBound = true;
+    }
+    claimTimer = Timer.builder("brinjal.store.claim")
+        .description("Time of one claim transaction of the store (lock, count, take), BEGIN to COMMIT")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(1000))
+        .register(registry);
+    writeFailures = Counter.builder("brinjal.store.write.failures")
+        .description("Write transactions the store could not commit (nothing of them was stored)")
+        .register(registry);
+  }
+
+  // ---------------------------------------------------------------- running operations
+
+  /**
+   * Runs {@code op} against the pool if the store is open: counted as in flight (close waits for
+   * it), its failure translated ({@link StoreUnavailableException} for anything the database or
+   * the network did), its answer handed back on the caller's context.
+   */
+  private <T> Future<T> run(boolean write, String what, java.util.function.Function<Pool, Future<T>> op) {
+    Context caller = Vertx.currentContext();
+    Pool p;
+    synchronized (this) {
+      if (!usable) {
+        String state = closed != null ? " is closed" : " is not open";
+        return Future.failedFuture(new StoreUnavailableException(name + state, null));
+      }
+      p = pool;
+      inFlight++;
+    }
+    Future<T> f;
+    try {
+      f = op.apply(p);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    Promise<T> answer = Promise.promise();
+    f.onComplete(ar -> {
+      ended();
+      if (ar.succeeded()) {
+        respond(caller, answer, ar);
+        return;
+      }
+      Throwable failure = translate(ar.cause(), what);
+      if (write && failure instanceof StoreUnavailableException) {
+        Counter c = writeFailures;
+        if (c != null) c.increment();
+      }
+      respond(caller, answer, Future.failedFuture(failure));
+    });
+    return answer.future();
+  }
+
+  private Throwable translate(Throwable e, String what) {
+    if (e instanceof StaleStateException || e instanceof IllegalArgumentException
+        || e instanceof StoreUnavailableException || e instanceof IllegalStateException) {
+      return e;
+    }
+    return new StoreUnavailableException(name + ": " + what + " failed: " + reason(e), e);
+  }
+
+  private static <T> void respond(Context caller, Promise<T> answer, io.vertx.core.AsyncResult<T> ar) {
+    if (caller == null || Vertx.currentContext() == caller) answer.handle(ar);
+    else caller.runOnContext(v -> answer.handle(ar));
+  }
+
+  private static <T> Future<T> answerOn(Context caller, Future<T> f) {
+    Promise<T> answer = Promise.promise();
+    f.onComplete(ar -> respond(caller, answer, ar));
+    return answer.future();
+  }
+
+  private static int shard() {
+    return ThreadLocalRandom.current().nextInt(PgSchema.COUNT_SHARDS);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public Future<TaskState> insert(TaskState task) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
+    }
+    PgRows.Encoded e;
+    try {
+      e = PgRows.encode(task.inserted(0));
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    Tuple tuple = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
+    return run(true, "insert", p -> p.preparedQuery(INSERT).execute(tuple)
+        .recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? new IllegalArgumentException("task " + e.state().id() + " exists already") : ex))
+        .map(rows -> e.state().inserted(rows.iterator().next().getLong(0))));
+  }
+
+  @Override
+  public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
+    Objects.requireNonNull(semaphore, "semaphore");
+    if (max <= 0 || limit <= 0) return run(false, "claim", p -> Future.succeededFuture(List.of()));
+    Long startedAt = now == null ? null : now.toEpochMilli();
+    Timer timer = claimTimer;
+    long start = System.nanoTime();
+    return run(true, "claim", p -> transaction(p,
+            new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)),
+            new Statement(CLAIM, Tuple.of(semaphore, (long) max, (long) limit, owner, startedAt)))
+        .map(results -> {
+          List<TaskState> claimed = tasks(results.get(1));
+          claimed.sort(Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::seq));
+          return claimed;
+        })
+        .onComplete(ar -> {
+          if (timer != null) timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }));
+  }
+
+  @Override
+  public Future<TaskState> update(TaskState next) {
+    if (next.isTerminal()) {
+      return Future.failedFuture(new IllegalArgumentException("terminal states are written with finish()"));
+    }
+    PgRows.Encoded e;
+    try {
+      e = PgRows.encodeMutable(next);
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    Tuple tuple = PgRows.bindMutable(Tuple.tuple(), e).addString(next.id()).addLong(next.version() - 1);
+    return run(true, "update", p -> p.preparedQuery(UPDATE_LIVE).execute(tuple).compose(rows -> {
+      if (rows.rowCount() == 1) return Future.succeededFuture(e.state());
+      // stale, or the stored state is finished (a retry re-queues it): decide under the row lock
+      return p.withTransaction(c -> replaceLocked(c, e).compose(was -> {
+        int done = was == TaskStatus.DONE ? -1 : 0;
+        int failed = isFailedKind(was) ? -1 : 0;
+        if (done == 0 && failed == 0) return Future.succeededFuture(e.state());
+        return c.preparedQuery(COUNT_ONLY).execute(Tuple.of((long) done, (long) failed, shard())).map(v -> e.state());
+      }));
+    }));
+  }
+
+  @Override
+  public Future<Finished> finish(TaskState terminal) {
+    if (!terminal.isTerminal()) {
+      return Future.failedFuture(new IllegalArgumentException("finish() takes a terminal state"));
+    }
+    PgRows.Encoded e;
+    try {
+      e = PgRows.encodeMutable(terminal);
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    Tuple tuple = PgRows.bindMutable(Tuple.tuple(), e).addString(terminal.id()).addLong(terminal.version() - 1);
+    int ownDone = terminal.status() == TaskStatus.DONE ? 1 : 0;
+    int ownFailed = 1 - ownDone;
+    Tuple prune = pruneArgs(true, ownDone, ownFailed, MemoryTaskStore.PRUNE_BATCH);
+    return run(true, "finish", p -> transaction(p, new Statement(FINISH_LIVE, tuple),
+            new Statement(PRUNE_AFTER_FINISH, prune))
+        .compose(results -> {
+          if (results.get(0).rowCount() == 1) return Future.succeededFuture(pruned(results.get(1)));
+          // nothing was written: stale, or finished already (e.g. failed → cancelled); decide under the row lock
+          return p.withTransaction(c -> replaceLocked(c, e).compose(was -> c.query(TRY_PRUNE_LOCK).execute()
+              .compose(lock -> pruneAndCount(c,
+                  lock.iterator().next().getBoolean(0),
+                  ownDone - (was == TaskStatus.DONE ? 1 : 0),
+                  ownFailed - (isFailedKind(was) ? 1 : 0),
+                  MemoryTaskStore.PRUNE_BATCH))));
+        })
+        .map(pruned -> new Finished(e.state(), pruned)));
+  }
+
+  /**
+   * Under the row lock: fails as stale unless the stored version is the one {@code e} replaces,
+   * then writes it. Answers the status it had.
+   */
+  private static Future<TaskStatus> replaceLocked(SqlConnection c, PgRows.Encoded e) {
+    TaskState next = e.state();
+    long expected = next.version() - 1;
+    return c.preparedQuery(BY_ID_LOCKED).execute(Tuple.of(next.id())).compose(rows -> {
+      TaskState current = rows.size() == 0 ? null : PgRows.read(rows.iterator().next());
+      if (current == null || current.version() != expected) {
+        return Future.failedFuture(new StaleStateException(next.id(), expected, current));
+      }
+      Tuple tuple = PgRows.bindMutable(Tuple.tuple(), e).addLong(current.seq());
+      return c.preparedQuery(UPDATE_BY_SEQ).execute(tuple).map(v -> current.status());
+    });
+  }
+
+  private static boolean isFailedKind(TaskStatus s) {
+    return s == TaskStatus.FAILED || s == TaskStatus.CANCELLED;
+  }
+
+  /**
+   * Prunes beyond the retention (if this transaction holds the prune lock) and adds this
+   * transaction's change of the finished counts, as its last statement; the pruned ids, oldest first.
+   */
+  private Future<List<String>> pruneAndCount(SqlConnection c, boolean mayPrune, int ownDone, int ownFailed, int max) {
+    return c.preparedQuery(PRUNE_AND_COUNT).execute(pruneArgs(mayPrune, ownDone, ownFailed, max))
+        .map(PgTaskStore::pruned);
+  }
+
+  private Tuple pruneArgs(boolean mayPrune, int ownDone, int ownFailed, int max) {
+    return Tuple.of(mayPrune, (long) ownDone, (long) retention.done(), (long) Math.max(0, max), (long) ownFailed,
+        (long) retention.failed(), shard());
+  }
+
+  /** The ids of pruned rows (seq, id, completed_at), oldest first. */
+  private static List<String> pruned(RowSet<Row> rows) {
+    record Victim(long seq, String id, long completedAt) {}
+    List<Victim> victims = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      Long completedAt = r.getLong(2);
+      victims.add(new Victim(r.getLong(0), r.getString(1), completedAt == null ? Long.MIN_VALUE : completedAt));
+    }
+    victims.sort(Comparator.comparingLong(Victim::completedAt).thenComparingLong(Victim::seq));
+    List<String> ids = new ArrayList<>(victims.size());
+    for (Victim v : victims) ids.add(v.id());
+    return ids;
+  }
+
+  /** A statement of a {@link #transaction} and its parameters. */
+  private record Statement(String sql, Tuple args) {}
+
+  /**
+   * One transaction in one round trip: BEGIN, the statements and COMMIT are handed to one
+   * connection at once. The client sends them in that order without waiting for answers (a
+   * statement it must prepare first holds back those after it until it is sent), and the server
+   * runs them in order, each statement with a snapshot of its own (READ COMMITTED). If one
+   * fails, those after it fail as "transaction aborted" and the COMMIT rolls back: the answer is
+   * then the first failure, and nothing was stored. The connection goes back to the pool only
+   * once the COMMIT is answered, so it never returns inside a transaction.
+   */
+  private static Future<List<RowSet<Row>>> transaction(Pool p, Statement... statements) {
+    return p.withConnection(c -> {
+      List<Future<RowSet<Row>>> steps = new ArrayList<>(statements.length + 2);
+      steps.add(c.query("BEGIN").execute());
+      for (Statement st : statements) steps.add(c.preparedQuery(st.sql()).execute(st.args()));
+      steps.add(c.query("COMMIT").execute());
+      return Future.join(steps).transform(ar -> {
+        for (Future<RowSet<Row>> step : steps) {
+          if (step.failed()) return Future.failedFuture(step.cause());
+        }
+        return Future.succeededFuture(new ArrayList<>(steps.subList(1, steps.size() - 1).stream()
+            .map(Future::result).toList()));
+      });
+    });
+  }
+
+  @Override
+  public Future<List<String>> prune(int max) {
+    if (max <= 0) return run(false, "prune", p -> Future.succeededFuture(List.of()));
+    return run(true, "prune", p -> transaction(p, new Statement(PRUNE_LOCK_WAIT, Tuple.tuple()),
+        new Statement(PRUNE_AND_COUNT, pruneArgs(true, 0, 0, max))).map(results -> pruned(results.get(1))));
+  }
+
+  @Override
+  public Future<TaskState> delete(String id) {
+    return run(true, "delete", p -> p.preparedQuery(DELETE_BY_ID).execute(Tuple.of(id, shard()))
+        .map(rows -> rows.size() == 0 ? null : PgRows.read(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<List<String>> deleteFinished(int max) {
+    if (max <= 0) return run(false, "deleteFinished", p -> Future.succeededFuture(List.of()));
+    return run(true, "deleteFinished", p -> transaction(p, new Statement(PRUNE_LOCK_WAIT, Tuple.tuple()),
+            new Statement(DELETE_FINISHED, Tuple.of((long) max, shard())))
+        .map(results -> {
+          RowSet<Row> rows = results.get(1);
+          record Gone(long seq, String id) {}
+          List<Gone> gone = new ArrayList<>(rows.size());
+          for (Row r : rows) gone.add(new Gone(r.getLong(0), r.getString(1)));
+          gone.sort(Comparator.comparingLong(Gone::seq));
+          List<String> ids = new ArrayList<>(gone.size());
+          for (Gone g : gone) ids.add(g.id());
+          return ids;
+        }));
+  }
+
+  @Override
+  public Future<List<TaskState>> recover(String owner, UnaryOperator<TaskState> decide) {
+    Objects.requireNonNull(decide, "decide");
+    return run(true, "recover", p -> p.withTransaction(c -> {
+      Future<RowSet<Row>> holding = owner == null
+          ? c.query(HOLDING).execute()
+          : c.preparedQuery(HOLDING_OF_OWNER).execute(Tuple.of(owner));
+      return holding.compose(rows -> {
+        List<TaskState> recovered = new ArrayList<>(rows.size());
+        List<Tuple> writes = new ArrayList<>(rows.size());
+        int done = 0;
+        int failed = 0;
+        for (Row row : rows) {
+          TaskState t = PgRows.read(row);
+          TaskState next = decide.apply(t);
+          if (next == null || next.version() != t.version() + 1 || !next.id().equals(t.id())) {
+            return Future.failedFuture(new IllegalArgumentException("decide must answer the next version of the same task"));
+          }
+          PgRows.Encoded e = PgRows.encodeMutable(next);
+          writes.add(PgRows.bindMutable(Tuple.tuple(), e).addLong(t.seq()));
+          if (next.status() == TaskStatus.DONE) done++;
+          else if (isFailedKind(next.status())) failed++;
+          recovered.add(e.state());
+        }
+        int ownDone = done;
+        int ownFailed = failed;
+        Future<?> written = writes.isEmpty() ? Future.succeededFuture()
+            : c.preparedQuery(UPDATE_BY_SEQ).executeBatch(writes);
+        return written
+            .compose(v -> c.query(PRUNE_LOCK_WAIT).execute())
+            .compose(v -> pruneAndCount(c, true, ownDone, ownFailed, MemoryTaskStore.PRUNE_BATCH))
+            .map(pruned -> recovered);
+      });
+    }));
+  }
+
+  // ---------------------------------------------------------------- event ids, schedules, meta (writes)
+
+  @Override
+  public Future<Long> reserveEventIds(long count) {
+    if (count < 0) return Future.failedFuture(new IllegalArgumentException("count must not be negative"));
+    return run(true, "reserveEventIds", p -> p.preparedQuery(RESERVE_EVENT_IDS).execute(Tuple.of(count))
+        .map(rows -> {
+          if (rows.size() != 1) throw new IllegalStateException(name + " has no row in brinjal_event_ids");
+          return rows.iterator().next().getLong(0);
+        }));
+  }
+
+  @Override
+  public Future<Void> saveSchedule(String id, ObjectNode schedule) {
+    Objects.requireNonNull(id, "id");
+    String definition;
+    try {
+      definition = Json.encode(schedule); // the caller may go on changing its tree
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return run(true, "saveSchedule", p -> p.preparedQuery(SCHEDULE_PUT).execute(Tuple.of(id, definition)).mapEmpty());
+  }
+
+  @Override
+  public Future<Void> deleteSchedule(String id) {
+    return run(true, "deleteSchedule", p -> p.preparedQuery(SCHEDULE_DELETE).execute(Tuple.of(id)).mapEmpty());
+  }
+
+  /** A null value removes the key (it reads back as null, as if never set). */
+  @Override
+  public Future<Void> putMeta(String key, String value) {
+    Objects.requireNonNull(key, "key");
+    return run(true, "putMeta", p -> (value == null
+        ? p.preparedQuery(META_DELETE).execute(Tuple.of(key))
+        : p.preparedQuery(META_PUT).execute(Tuple.of(key, value))).mapEmpty());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public Future<TaskState> get(String id) {
+    return run(false, "get", p -> p.preparedQuery(BY_ID).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : PgRows.read(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<TaskPage> list(TaskQuery query) {
+    int limit = query.limit();
+    long want = limit + 1L;
+    List<TaskStatus> statuses = new ArrayList<>(query.statuses());
+    statuses.sort(null);
+    String sql;
+    Tuple args = Tuple.tuple();
+    if (statuses.isEmpty()) {
+      sql = LIST;
+      args.addLong(query.afterSeq()).addLong(query.upToSeq()).addLong(want);
+    } else {
+      // each status through its own index range, merged by seq: bounded by (limit + 1) × statuses
+      int n = statuses.size();
+      StringBuilder sb = new StringBuilder("SELECT ").append(PgRows.COLUMNS).append(" FROM (");
+      for (int i = 0; i < n; i++) {
+        if (i > 0) sb.append(" UNION ALL ");
+        sb.append("(SELECT ").append(PgRows.COLUMNS).append(" FROM brinjal_tasks WHERE status = $").append(i + 1)
+            .append(" AND seq > $").append(n + 1).append(" AND seq <= $").append(n + 2)
+            .append(" ORDER BY seq LIMIT $").append(n + 3).append(')');
+      }
+      sb.append(") s ORDER BY seq LIMIT $").append(n + 3);
+      sql = sb.toString();
+      for (TaskStatus s : statuses) args.addString(s.wire());
+      args.addLong(query.afterSeq()).addLong(query.upToSeq()).addLong(want);
+    }
+    return run(false, "list", p -> p.preparedQuery(sql).execute(args).map(rows -> {
+      List<TaskState> tasks = tasks(rows);
+      boolean more = tasks.size() > limit;
+      return new TaskPage(more ? tasks.subList(0, limit) : tasks, more);
+    }));
+  }
+
+  @Override
+  public Future<List<String>> search(TaskCriteria criteria) {
+    if (criteria.matchesNothing()) return run(false, "search", p -> Future.succeededFuture(List.of()));
+    String taskId = criteria.requiredText(TaskField.TASK_ID);
+    if (taskId != null) {
+      return run(false, "search", p -> p.preparedQuery(BY_ID).execute(Tuple.of(taskId)).map(rows -> {
+        if (rows.size() == 0) return List.<String>of();
+        TaskState t = PgRows.read(rows.iterator().next());
+        return criteria.matches(t) ? List.of(t.id()) : List.<String>of();
+      }));
+    }
+    // narrow the scan with what SQL can check; criteria.matches() decides
+    List<String> values = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT ").append(PgRows.COLUMNS).append(" FROM brinjal_tasks WHERE seq > $1");
+    narrow(criteria, TaskField.STATUS, "status", sql, values);
+    narrow(criteria, TaskField.TASK_TYPE, "task_type", sql, values);
+    narrow(criteria, TaskField.PARENT_ID, "parent_id", sql, values);
+    narrow(criteria, TaskField.SEMAPHORE_NAME, "semaphore", sql, values);
+    sql.append(" ORDER BY seq LIMIT ").append(SEARCH_CHUNK);
+    String query = sql.toString();
+    return run(false, "search", p -> {
+      List<String> ids = new ArrayList<>();
+      return searchFrom(p, query, values, criteria, 0, ids).map(v -> ids);
+    });
+  }
+
+  private Future<Void> searchFrom(Pool p, String query, List<String> values, TaskCriteria criteria, long after,
+      List<String> ids) {
+    Tuple args = Tuple.tuple().addLong(after);
+    for (String v : values) args.addString(v);
+    return p.preparedQuery(query).execute(args).compose(rows -> {
+      long last = after;
+      int n = 0;
+      for (Row row : rows) {
+        n++;
+        TaskState t = PgRows.read(row);
+        last = t.seq();
+        if (criteria.matches(t)) ids.add(t.id());
+      }
+      if (n < SEARCH_CHUNK) return Future.succeededFuture();
+      return searchFrom(p, query, values, criteria, last, ids);
+    });
+  }
+
+  private static void narrow(TaskCriteria criteria, TaskField field, String column, StringBuilder sql,
+      List<String> values) {
+    String value = criteria.requiredText(field);
+    if (value == null) return;
+    sql.append(" AND ").append(column).append(" = $").append(values.size() + 2);
+    values.add(value);
+  }
+
+  @Override
+  public Future<Map<TaskStatus, Long>> countByStatus() {
+    return run(false, "countByStatus", p -> p.query(COUNT_BY_STATUS).execute().map(rows -> {
+      Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+      for (Row r : rows) {
+        TaskStatus status = TaskStatus.fromWire(r.getString(0));
+        if (status != null) counts.put(status, r.getLong(1));
+      }
+      return counts;
+    }));
+  }
+
+  @Override
+  public Future<Long> lastSeq() {
+    return run(false, "lastSeq", p -> p.query(LAST_SEQ).execute().map(rows -> rows.iterator().next().getLong(0)));
+  }
+
+  @Override
+  public Future<List<QueuedTask>> queued() {
+    return run(false, "queued", p -> p.query(QUEUED).execute().map(rows -> {
+      List<QueuedTask> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new QueuedTask(r.getString(0), r.getString(1), r.getInteger(2), r.getLong(3), r.getString(4)));
+      }
+      return out;
+    }));
+  }
+
+  @Override
+  public Future<List<ObjectNode>> schedules() {
+    return run(false, "schedules", p -> p.query(SCHEDULES).execute().map(rows -> {
+      List<ObjectNode> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        String id = r.getString(0);
+        JsonNode node = PgRows.parse(id, "schedule", r.getString(1));
+        if (!(node instanceof ObjectNode schedule)) throw new IllegalStateException("schedule " + id + " is not a JSON object");
+        out.add(schedule);
+      }
+      return out;
+    }));
+  }
+
+  @Override
+  public Future<String> meta(String key) {
+    return run(false, "meta", p -> p.preparedQuery(META_GET).execute(Tuple.of(key))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0)));
+  }
+
+  private static List<TaskState> tasks(RowSet<Row> rows) {
+    List<TaskState> out = new ArrayList<>(rows.size());
+    for (Row r : rows) out.add(PgRows.read(r));
+    return out;
+  }
+}
