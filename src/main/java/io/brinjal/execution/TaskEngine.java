@@ -399,7 +399,10 @@ public final class TaskEngine {
     }
     lane.pool
         .executeBlocking(() -> runOnWorker(task, control), false) // false: a lane must not serialise
-        .onComplete(ar -> finishOnLoop(run, ar.cause()));
+        // always a turn of its own: a run that ended before this listener was attached would
+        // otherwise end inline, and with a store that answers at once, end -> claim -> start ->
+        // end would recurse task after task on one stack
+        .onComplete(ar -> loop.context().runOnContext(v -> finishOnLoop(run, ar.cause())));
   }
 
   /** Worker thread: the only place user work runs. */
