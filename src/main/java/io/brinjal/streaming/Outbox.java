@@ -13,9 +13,14 @@ import java.util.Map;
  *
  * <p>A chunked event (a snapshot of a long task list) is written piece by piece, each piece
  * fetched only when the socket has room for it; everything offered meanwhile waits behind it,
- * so no frame ever lands inside another. Confined to the connection's event loop.
+ * so no frame ever lands inside another. Events that wait only because the server is still
+ * rendering that snapshot (the client keeps up) are allowed {@value #SNAPSHOT_ALLOWANCE} times
+ * the backlog bound: the client is not slow, the server is; the bound still holds memory in.
+ * Confined to the connection's event loop.
  */
 final class Outbox {
+  static final int SNAPSHOT_ALLOWANCE = 16;
+
   interface Sink {
     boolean writeQueueFull();
 
@@ -73,7 +78,8 @@ final class Outbox {
     if (backlog.isEmpty() && !stalled) sink.backlogStarted();
     backlog.put(key, event);
     backlogBytes += event.weight();
-    if (backlogBytes > maxBacklogBytes) {
+    long bound = chunked != null && !stalled ? maxBacklogBytes * SNAPSHOT_ALLOWANCE : maxBacklogBytes;
+    if (backlogBytes > bound) {
       abort();
       return;
     }
