@@ -48,7 +48,8 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
           Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"),
           Map.entry("BRINJAL_STORE_TYPE", "store.type"),
-          Map.entry("BRINJAL_STORE_PATH", "store.path"));
+          Map.entry("BRINJAL_STORE_PATH", "store.path"),
+          Map.entry("BRINJAL_STORE_SYNCHRONOUS", "store.synchronous"));
 
   private ConfigLoader() {}
 
