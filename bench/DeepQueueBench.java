@@ -125,19 +125,20 @@ public class DeepQueueBench {
     if (next.getAndIncrement() >= n) return Future.succeededFuture();
     return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/sleep_task")
             .putHeader("Content-Type", "application/json"))
-        .compose(r -> r.send(Buffer.buffer("{\"sleep_time\": 0, \"semaphore_name\": \"single\"}")))
-        .compose(r -> r.body().map(b -> {
-          if (r.statusCode() != 200) throw new IllegalStateException("POST answered " + r.statusCode() + ": " + b);
-          last[0] = id(b.toString());
-          return null;
-        }))
+        // nested: body() asked for on the event loop as the response arrives
+        .compose(req -> req.send(Buffer.buffer("{\"sleep_time\": 0, \"semaphore_name\": \"single\"}"))
+            .compose(r -> r.body().map(b -> {
+              if (r.statusCode() != 200) throw new IllegalStateException("POST answered " + r.statusCode() + ": " + b);
+              last[0] = id(b.toString());
+              return null;
+            })))
         .compose(v -> postLoop(client, next, n, last));
   }
 
   private static String send(HttpClientAgent client, HttpMethod method, String uri, String json) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
     if (json != null) options.putHeader("Content-Type", "application/json");
-    return client.request(options).compose(r -> json == null ? r.send() : r.send(json)).compose(r -> r.body())
+    return client.request(options).compose(r -> (json == null ? r.send() : r.send(json)).compose(resp -> resp.body()))
         .await(5, TimeUnit.MINUTES).toString();
   }
 
@@ -146,7 +147,7 @@ public class DeepQueueBench {
   }
 
   private static Future<Buffer> bodyAsync(HttpClientAgent client, String uri) {
-    return client.request(HttpMethod.GET, uri).compose(r -> r.send()).compose(r -> r.body());
+    return client.request(HttpMethod.GET, uri).compose(r -> r.send().compose(resp -> resp.body()));
   }
 
   private static String id(String json) {
