@@ -19,8 +19,9 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin brinj
 WORKDIR /app
 COPY --from=build /src/target/brinjal.jar /app/brinjal.jar
 COPY conf /app/conf
-# a folder the non-root user may write, for recurring.store_file (mount a volume on it)
+# a folder the non-root user may write, for the task store (BRINJAL_STORE_PATH; mount a volume on it)
 RUN mkdir -p /data && chown brinjal /data
+ENV BRINJAL_STORE_PATH=/data/brinjal.db
 USER brinjal
 EXPOSE 8000
 # JSON logs for log collectors; text with -e BRINJAL_LOG_FORMAT=text
