@@ -38,8 +38,6 @@ final class PgRows {
 
   static final int MUTABLE_COUNT = 18;
 
-  /** A state about to be written: instants cut to the millisecond the table keeps, JSON encoded. */
-  record Encoded(TaskState state, String params, String results) {}
 
   private PgRows() {}
 
@@ -64,40 +62,12 @@ final class PgRows {
     return sb.toString();
   }
 
-  static Encoded encode(TaskState state) {
-    TaskState s = toMillis(state);
-    return new Encoded(s, Json.encode(s.params()), s.results() == null ? null : Json.encode(s.results()));
-  }
-
-  /** For a write after the insert: only what {@link #MUTABLE_FIELDS} needs (no parameters). */
-  static Encoded encodeMutable(TaskState state) {
-    TaskState s = toMillis(state);
-    return new Encoded(s, null, s.results() == null ? null : Json.encode(s.results()));
-  }
-
-  /** The same state with instants as the table keeps them (milliseconds), so answers equal reads. */
-  static TaskState toMillis(TaskState s) {
-    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt())) return s;
-    return new TaskState(s.id(), s.seq(), s.version(), s.parentId(), s.taskType(), s.semaphore(), s.status(),
-        s.progress(), s.heading(), s.body(), s.img(), s.results(), s.params(), toMillis(s.createdAt()),
-        toMillis(s.startedAt()), toMillis(s.completedAt()), s.errorType(), s.errorMessage(), s.errorTraceback(),
-        s.abandoned(), s.runTimeoutMillis(), s.priority(), s.owner(), s.attempt(), s.cancelRequested());
-  }
-
-  static Instant toMillis(Instant t) {
-    return t == null || isMillis(t) ? t : Instant.ofEpochMilli(t.toEpochMilli());
-  }
-
-  private static boolean isMillis(Instant t) {
-    return t == null || t.getNano() % 1_000_000 == 0;
-  }
-
   static Long millis(Instant t) {
     return t == null ? null : t.toEpochMilli();
   }
 
   /** Adds the {@link #FIELDS} of {@code e} to {@code tuple}, in order. */
-  static Tuple bind(Tuple tuple, Encoded e) {
+  static Tuple bind(Tuple tuple, EncodedTask e) {
     TaskState s = e.state();
     return tuple
         .addLong(s.version())
@@ -126,7 +96,7 @@ final class PgRows {
   }
 
   /** Adds the {@link #MUTABLE_FIELDS} of {@code e} to {@code tuple}, in order. */
-  static Tuple bindMutable(Tuple tuple, Encoded e) {
+  static Tuple bindMutable(Tuple tuple, EncodedTask e) {
     TaskState s = e.state();
     return tuple
         .addLong(s.version())

@@ -20,6 +20,19 @@ final class PgSchema {
   /** Number of rows of {@code brinjal_finished_counts}: writers spread their count updates over them. */
   static final int COUNT_SHARDS = 16;
 
+  /**
+   * Now on the database's clock, in epoch milliseconds: every lease and every change stamp is
+   * taken from it, so the nodes' own clocks never matter. {@code clock_timestamp()}, not
+   * {@code now()}: the time of the write, not of its transaction's start.
+   */
+  static final String NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+  /** How long the ids of deleted tasks are kept for {@code changedSince}. */
+  static final long REMOVED_KEPT_MS = 3_600_000L;
+
+  /** How long a firing taken is remembered; one due earlier than that can no longer be taken. */
+  static final long FIRINGS_KEPT_MS = 86_400_000L;
+
   /** Migration steps: the n-th (from 1) brings a database from version n-1 to n. Append only. */
   static final List<List<String>> MIGRATIONS = List.of(
       List.of(
@@ -70,7 +83,22 @@ final class PgSchema {
           // each other; the sum is the count. Kept by the writes that change it, recounted at open.
           "CREATE TABLE brinjal_finished_counts (shard integer PRIMARY KEY, done bigint NOT NULL, failed bigint NOT NULL)",
           "INSERT INTO brinjal_finished_counts (shard, done, failed) SELECT s, 0, 0 FROM generate_series(0, "
-              + (COUNT_SHARDS - 1) + ") s"));
+              + (COUNT_SHARDS - 1) + ") s"),
+      // 2: several nodes on one database (see ClusterStore)
+      List.of(
+          // members, their leases on the database's clock (epoch ms)
+          "CREATE TABLE brinjal_nodes (node_id text PRIMARY KEY, joined_at bigint NOT NULL, heartbeat_at bigint NOT NULL)",
+          // when each task was last written (database clock), for catching up after a lost
+          // notification; the default stamps the rows there are (and any insert that names none)
+          "ALTER TABLE brinjal_tasks ADD COLUMN changed_at bigint NOT NULL DEFAULT " + NOW_MS,
+          "CREATE INDEX brinjal_tasks_changed ON brinjal_tasks (changed_at, seq)",
+          // ids of deleted tasks, kept an hour (REMOVED_KEPT_MS) for the same catching up
+          "CREATE TABLE brinjal_removed (id text NOT NULL, removed_at bigint NOT NULL)",
+          "CREATE INDEX brinjal_removed_at ON brinjal_removed (removed_at)",
+          // recurring firings taken, one row per (schedule, due time), kept a day (FIRINGS_KEPT_MS)
+          "CREATE TABLE brinjal_firings (schedule_id text NOT NULL, due_at bigint NOT NULL, "
+              + "PRIMARY KEY (schedule_id, due_at))",
+          "CREATE INDEX brinjal_firings_due ON brinjal_firings (due_at)"));
 
   /** The schema version this code writes. */
   static int latest() {

@@ -36,14 +36,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.TreeMap;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -80,13 +84,24 @@ import javax.net.ssl.TrustManagerFactory;
  * RETURNING} answers only the rows that statement deleted, so no two writes ever answer the same
  * pruned id.
  *
+ * <p><b>Several nodes ({@link ClusterStore}).</b> Leases are rows of {@code brinjal_nodes} stamped
+ * with the database's clock. A reaper deletes a dead node's row (a second reaper waits for the
+ * row lock and then finds none) and, in the next statement of the same transaction, locks and
+ * rewrites the tasks it held. A claim for an owner that joined through this store holds a
+ * key-share lock on the owner's row (see {@link #CLAIM_AS_MEMBER}): a reaper waits for claims in
+ * flight and sees what they took, and once the row is gone that owner claims nothing. Every
+ * write of a task stamps {@code changed_at} (database clock), every delete leaves a tombstone in
+ * {@code brinjal_removed}: {@link #changedSince} reads both. Notifications go through
+ * {@code pg_notify} on {@value PgListener#CHANNEL}, received by a {@link PgListener} per
+ * {@link #listen}.
+ *
  * <p><b>Failures.</b> Whatever the database or the network does wrong fails the call with
  * {@link StoreUnavailableException} naming the store (host, port, database: never the password),
  * and the transaction is rolled back. One case no client of a remote database can rule out: the
  * connection breaks after COMMIT was sent and before its answer came; the write may then be
  * stored although the call failed (a versioned write retried after it fails as stale).
  */
-public final class PgTaskStore implements TaskStore {
+public final class PgTaskStore implements ClusterStore {
   /** Rows read per query by {@link #search}, so memory stays bounded whatever the table holds. */
   static final int SEARCH_CHUNK = 1000;
 
@@ -99,10 +114,17 @@ public final class PgTaskStore implements TaskStore {
 
   // ---------------------------------------------------------------- SQL (package-private: the tests read plans)
 
-  static final String INSERT = "INSERT INTO brinjal_tasks (id, " + PgRows.FIELDS + ") VALUES ($1, "
-      + PgRows.placeholders(2) + ") RETURNING seq";
+  /** Now on the database's clock (epoch ms): every write of a task stamps its {@code changed_at} with it. */
+  private static final String NOW_MS = PgSchema.NOW_MS;
+  private static final String STAMP = ", changed_at = " + NOW_MS;
+  /** Inside a WITH after {@code del}: the ids deleted, kept an hour for {@link #changedSince}. */
+  private static final String TOMBSTONES = "rm AS (INSERT INTO brinjal_removed (id, removed_at) SELECT id, " + NOW_MS
+      + " FROM del), ";
+
+  static final String INSERT = "INSERT INTO brinjal_tasks (id, " + PgRows.FIELDS + ", changed_at) VALUES ($1, "
+      + PgRows.placeholders(2) + ", " + NOW_MS + ") RETURNING seq";
   /** The common write: the version expected, and a stored state that is not finished (counts unchanged). */
-  static final String UPDATE_LIVE = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + " WHERE id = $"
+  static final String UPDATE_LIVE = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + STAMP + " WHERE id = $"
       + (PgRows.MUTABLE_COUNT + 1) + " AND version = $" + (PgRows.MUTABLE_COUNT + 2) + " AND status NOT IN " + TERMINAL;
   /**
    * As above for finish(): once the row is written, also tries the prune lock and notes the
@@ -112,7 +134,7 @@ public final class PgTaskStore implements TaskStore {
   static final String FINISH_LIVE = UPDATE_LIVE + " RETURNING set_config('brinjal.may_prune', "
       + "pg_try_advisory_xact_lock(" + PRUNE_LOCK + ")::text, true)";
   private static final String FINISHED_HERE = "(coalesce(current_setting('brinjal.may_prune', true), '') <> '')";
-  static final String UPDATE_BY_SEQ = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + " WHERE seq = $"
+  static final String UPDATE_BY_SEQ = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + STAMP + " WHERE seq = $"
       + (PgRows.MUTABLE_COUNT + 1);
   static final String BY_ID = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE id = $1";
   static final String BY_ID_LOCKED = BY_ID + " FOR UPDATE";
@@ -122,14 +144,30 @@ public final class PgTaskStore implements TaskStore {
    * room left under the limit, then the oldest waiting tasks of the highest priority, locked
    * (rows another write holds are skipped), stored as running.
    */
-  static final String CLAIM = "WITH room AS ("
-      + "SELECT GREATEST(LEAST($2::bigint, $3::bigint - count(*)), 0) AS n FROM brinjal_tasks "
-      + "WHERE semaphore = $1 AND status IN " + HOLDING_STATUSES + "), "
-      + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' "
-      + "ORDER BY priority DESC, seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
-      + "UPDATE brinjal_tasks t SET status = 'running', version = t.version + 1, owner = $4, started_at = $5, "
-      + "attempt = t.attempt + 1, cancel_requested = false FROM pick WHERE t.seq = pick.seq "
-      + "RETURNING " + prefixed("t.", PgRows.COLUMNS);
+  static final String CLAIM = claim("", "");
+  /**
+   * {@link #CLAIM} for an owner that joined through this store: it takes nothing unless the
+   * owner's row is in {@code brinjal_nodes}, and holds a key-share lock on that row until commit,
+   * so a reaper's DELETE of the row waits for the claim (and then sees what it claimed), and a
+   * claim after the DELETE finds no row. A node whose lease was taken cannot claim any more.
+   */
+  static final String CLAIM_AS_MEMBER = claim(
+      "member AS (SELECT node_id FROM brinjal_nodes WHERE node_id = $4 FOR KEY SHARE), ",
+      " * (SELECT count(*) FROM member)");
+
+  private static String claim(String memberCte, String roomFactor) {
+    return "WITH " + memberCte + "room AS ("
+        + "SELECT GREATEST(LEAST($2::bigint, $3::bigint - count(*)), 0)" + roomFactor + " AS n FROM brinjal_tasks "
+        + "WHERE semaphore = $1 AND status IN " + HOLDING_STATUSES + "), "
+        + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' "
+        + "ORDER BY priority DESC, seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
+        + "UPDATE brinjal_tasks t SET status = 'running', version = t.version + 1, owner = $4, "
+        // when the permit was really taken: a claim may wait for the semaphore's lock, meanwhile
+        // another node's task may end; never before the time the caller passed
+        + "started_at = GREATEST($5::bigint, " + NOW_MS + "), "
+        + "attempt = t.attempt + 1, cancel_requested = false, changed_at = " + NOW_MS + " FROM pick WHERE t.seq = pick.seq "
+        + "RETURNING " + prefixed("t.", PgRows.COLUMNS);
+  }
   static final String TRY_PRUNE_LOCK = "SELECT pg_try_advisory_xact_lock(" + PRUNE_LOCK + ")";
   static final String PRUNE_LOCK_WAIT = "SELECT pg_advisory_xact_lock(" + PRUNE_LOCK + ")";
   /**
@@ -148,7 +186,7 @@ public final class PgTaskStore implements TaskStore {
   static final String COUNT_ONLY = "UPDATE brinjal_finished_counts SET done = done + $1, failed = failed + $2 "
       + "WHERE shard = $3";
   static final String DELETE_BY_ID = "WITH del AS (DELETE FROM brinjal_tasks WHERE id = $1 RETURNING "
-      + PgRows.COLUMNS + "), "
+      + PgRows.COLUMNS + "), " + TOMBSTONES
       + "cnt AS (UPDATE brinjal_finished_counts SET "
       + "done = done - (SELECT count(*) FROM del WHERE status = 'done'), "
       + "failed = failed - (SELECT count(*) FROM del WHERE status IN ('failed', 'cancelled')) "
@@ -160,6 +198,7 @@ public final class PgTaskStore implements TaskStore {
       + "(SELECT seq FROM brinjal_tasks WHERE status = 'failed' ORDER BY seq LIMIT $1) UNION ALL "
       + "(SELECT seq FROM brinjal_tasks WHERE status = 'cancelled' ORDER BY seq LIMIT $1)) s ORDER BY seq LIMIT $1), "
       + "del AS (DELETE FROM brinjal_tasks t USING v WHERE t.seq = v.seq RETURNING t.seq, t.id, t.status), "
+      + TOMBSTONES
       + "cnt AS (UPDATE brinjal_finished_counts SET "
       + "done = done - (SELECT count(*) FROM del WHERE status = 'done'), "
       + "failed = failed - (SELECT count(*) FROM del WHERE status <> 'done') "
@@ -203,6 +242,7 @@ public final class PgTaskStore implements TaskStore {
         + "ORDER BY completed_at NULLS FIRST, seq LIMIT (SELECT LEAST(f, $4::bigint - d) FROM c) FOR UPDATE), "
         + "del AS (DELETE FROM brinjal_tasks t WHERE t.seq IN (SELECT seq FROM dv UNION ALL SELECT seq FROM fv) "
         + "RETURNING t.seq, t.id, t.status, t.completed_at), "
+        + TOMBSTONES
         + "cnt AS (UPDATE brinjal_finished_counts SET "
         + "done = done + " + ownDone + " - (SELECT count(*) FROM del WHERE status = 'done'), "
         + "failed = failed + " + ownFailed + " - (SELECT count(*) FROM del WHERE status <> 'done') "
@@ -226,6 +266,12 @@ public final class PgTaskStore implements TaskStore {
   private int inFlight;
   private Promise<Void> closed;
   private boolean metricsBound;
+  private final List<PgListener> listeners = new ArrayList<>();
+  private Future<Void> closing;
+  /** Node ids joined through this store: their claims take nothing once their row is gone (see {@link #CLAIM_AS_MEMBER}). */
+  private final Set<String> joined = ConcurrentHashMap.newKeySet();
+  /** When this store last forgot old tombstones and firings ({@link System#nanoTime}). */
+  private final AtomicLong lastHousekeeping = new AtomicLong(System.nanoTime() - HOUSEKEEPING_NANOS - 1);
 
   /**
    * @param connect where and as whom (see {@link #connectOptions}); copied, the caller's object is not changed
@@ -520,15 +566,22 @@ public final class PgTaskStore implements TaskStore {
     Context caller = Vertx.currentContext();
     Promise<Void> done;
     boolean closeNow;
+    List<PgListener> listening;
     synchronized (this) {
-      if (closed != null) return answerOn(caller, closed.future());
+      if (closed != null) return answerOn(caller, closing);
       closed = Promise.promise();
       done = closed;
       usable = false;
       closeNow = inFlight == 0;
+      listening = new ArrayList<>(listeners);
+      listeners.clear();
+      List<Future<Void>> all = new ArrayList<>();
+      for (PgListener l : listening) all.add(l.close());
+      all.add(done.future());
+      closing = Future.join(all).transform(ar -> Future.<Void>succeededFuture());
     }
     if (closeNow) closePool();
-    return answerOn(caller, done.future());
+    return answerOn(caller, closing);
   }
 
   private void closePool() {
@@ -640,9 +693,9 @@ public final class PgTaskStore implements TaskStore {
     if (task.status() != TaskStatus.QUEUED) {
       return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
     }
-    PgRows.Encoded e;
+    EncodedTask e;
     try {
-      e = PgRows.encode(task.inserted(0));
+      e = EncodedTask.forInsert(task.inserted(0));
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -660,9 +713,10 @@ public final class PgTaskStore implements TaskStore {
     Long startedAt = now == null ? null : now.toEpochMilli();
     Timer timer = claimTimer;
     long start = System.nanoTime();
+    String sql = owner != null && joined.contains(owner) ? CLAIM_AS_MEMBER : CLAIM;
     return run(true, "claim", p -> transaction(p,
             new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)),
-            new Statement(CLAIM, Tuple.of(semaphore, (long) max, (long) limit, owner, startedAt)))
+            new Statement(sql, Tuple.of(semaphore, (long) max, (long) limit, owner, startedAt)))
         .map(results -> {
           List<TaskState> claimed = tasks(results.get(1));
           claimed.sort(Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::seq));
@@ -678,9 +732,9 @@ public final class PgTaskStore implements TaskStore {
     if (next.isTerminal()) {
       return Future.failedFuture(new IllegalArgumentException("terminal states are written with finish()"));
     }
-    PgRows.Encoded e;
+    EncodedTask e;
     try {
-      e = PgRows.encodeMutable(next);
+      e = EncodedTask.forUpdate(next);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -702,9 +756,9 @@ public final class PgTaskStore implements TaskStore {
     if (!terminal.isTerminal()) {
       return Future.failedFuture(new IllegalArgumentException("finish() takes a terminal state"));
     }
-    PgRows.Encoded e;
+    EncodedTask e;
     try {
-      e = PgRows.encodeMutable(terminal);
+      e = EncodedTask.forUpdate(terminal);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -731,7 +785,7 @@ public final class PgTaskStore implements TaskStore {
    * Under the row lock: fails as stale unless the stored version is the one {@code e} replaces,
    * then writes it. Answers the status it had.
    */
-  private static Future<TaskStatus> replaceLocked(SqlConnection c, PgRows.Encoded e) {
+  private static Future<TaskStatus> replaceLocked(SqlConnection c, EncodedTask e) {
     TaskState next = e.state();
     long expected = next.version() - 1;
     return c.preparedQuery(BY_ID_LOCKED).execute(Tuple.of(next.id())).compose(rows -> {
@@ -852,7 +906,7 @@ public final class PgTaskStore implements TaskStore {
           if (next == null || next.version() != t.version() + 1 || !next.id().equals(t.id())) {
             return Future.failedFuture(new IllegalArgumentException("decide must answer the next version of the same task"));
           }
-          PgRows.Encoded e = PgRows.encodeMutable(next);
+          EncodedTask e = EncodedTask.forUpdate(next);
           writes.add(PgRows.bindMutable(Tuple.tuple(), e).addLong(t.seq()));
           if (next.status() == TaskStatus.DONE) done++;
           else if (isFailedKind(next.status())) failed++;
@@ -1047,6 +1101,422 @@ public final class PgTaskStore implements TaskStore {
   public Future<String> meta(String key) {
     return run(false, "meta", p -> p.preparedQuery(META_GET).execute(Tuple.of(key))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0)));
+  }
+
+  // ---------------------------------------------------------------- several nodes (ClusterStore)
+
+  /** The largest payload {@link #notifyNodes} sends, in bytes of UTF-8 (PostgreSQL refuses 8,000 and more). */
+  static final int MAX_PAYLOAD_BYTES = 7_900;
+  /** How often (at most) a store forgets old tombstones and firings, when reaping or claiming a firing. */
+  static final long HOUSEKEEPING_NANOS = 60_000_000_000L;
+
+  static final String JOIN = "INSERT INTO brinjal_nodes (node_id, joined_at, heartbeat_at) SELECT $1, n.t, n.t FROM "
+      + "(SELECT " + NOW_MS + " AS t) n";
+  static final String HEARTBEAT = "UPDATE brinjal_nodes SET heartbeat_at = " + NOW_MS + " WHERE node_id = $1";
+  static final String LEAVE = "DELETE FROM brinjal_nodes WHERE node_id = $1";
+  static final String NODES = "SELECT node_id, joined_at, " + NOW_MS + " - heartbeat_at FROM brinjal_nodes "
+      + "ORDER BY joined_at, node_id";
+  /**
+   * Who is to be reaped, in one query: nodes whose lease ran out (kind 0, oldest renewal first),
+   * then owners of tasks holding a permit that have no row at all, when those tasks were not
+   * written for as long as a lease lasts (kind 1; the owner may be null).
+   */
+  static final String REAP_CANDIDATES = "SELECT 0 AS kind, node_id AS owner, heartbeat_at AS since FROM brinjal_nodes "
+      + "WHERE heartbeat_at < " + NOW_MS + " - $1::bigint "
+      + "UNION ALL SELECT 1, t.owner, min(t.changed_at) FROM brinjal_tasks t WHERE t.status IN " + HOLDING_STATUSES
+      + " AND t.changed_at < " + NOW_MS + " - $1::bigint "
+      + "AND NOT EXISTS (SELECT 1 FROM brinjal_nodes n WHERE n.node_id = t.owner) GROUP BY t.owner "
+      + "ORDER BY 1, 3, 2";
+  /**
+   * Takes a dead node's row, if its lease is still out when the row lock is had: of two reapers,
+   * the second waits for the first and then finds no row.
+   */
+  static final String REAP_NODE = "DELETE FROM brinjal_nodes WHERE node_id = $1 AND heartbeat_at < " + NOW_MS
+      + " - $2::bigint RETURNING node_id";
+  /**
+   * After {@link #REAP_NODE}, in the next statement of its transaction (so with a snapshot taken
+   * after the DELETE got its row lock: every claim by that node committed before is seen, and
+   * none can start after, see {@link #CLAIM_AS_MEMBER}): its tasks holding a permit, locked.
+   */
+  static final String HOLDING_OF_REAPED = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE status IN "
+      + HOLDING_STATUSES + " AND owner = $1 AND NOT EXISTS (SELECT 1 FROM brinjal_nodes WHERE node_id = $1) "
+      + "ORDER BY seq FOR UPDATE";
+  /** Tasks of an owner with no row, holding a permit, not written for a lease's length, locked (rechecked once locked). */
+  static final String HOLDING_OF_ORPHAN = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks t WHERE t.status IN "
+      + HOLDING_STATUSES + " AND t.owner IS NOT DISTINCT FROM $1::text AND t.changed_at < " + NOW_MS + " - $2::bigint "
+      + "AND NOT EXISTS (SELECT 1 FROM brinjal_nodes n WHERE n.node_id = t.owner) ORDER BY t.seq FOR UPDATE OF t";
+  /** Tries the prune lock and notes the outcome for {@link #PRUNE_AFTER_FINISH} (as {@link #FINISH_LIVE} does). */
+  static final String MAY_PRUNE = "SELECT set_config('brinjal.may_prune', pg_try_advisory_xact_lock(" + PRUNE_LOCK
+      + ")::text, true)";
+  static final String FORGET_OLD = "WITH r AS (DELETE FROM brinjal_removed WHERE removed_at < " + NOW_MS + " - "
+      + PgSchema.REMOVED_KEPT_MS + "), f AS (DELETE FROM brinjal_firings WHERE due_at < " + NOW_MS + " - "
+      + PgSchema.FIRINGS_KEPT_MS + ") SELECT 1";
+  /** Idempotent: a task whose cancel was asked for already keeps its version. */
+  static final String REQUEST_CANCEL = "UPDATE brinjal_tasks SET cancel_requested = true, version = version + 1" + STAMP
+      + " WHERE id = $1 AND status IN " + HOLDING_STATUSES + " AND NOT cancel_requested RETURNING " + PgRows.COLUMNS;
+  /** Each half through its partial index. */
+  static final String SEMAPHORE_COUNTS = "SELECT semaphore, sum(r)::bigint, sum(w)::bigint FROM ("
+      + "SELECT semaphore, count(*) AS r, 0::bigint AS w FROM brinjal_tasks WHERE status IN " + HOLDING_STATUSES
+      + " GROUP BY semaphore UNION ALL "
+      + "SELECT semaphore, 0::bigint, count(*) FROM brinjal_tasks WHERE status = 'queued' GROUP BY semaphore) s "
+      + "GROUP BY semaphore";
+  /** A firing due before what is remembered cannot be told from one taken then: it is refused. */
+  static final String CLAIM_FIRING = "INSERT INTO brinjal_firings (schedule_id, due_at) SELECT $1, $2::bigint "
+      + "WHERE $2::bigint >= " + NOW_MS + " - " + PgSchema.FIRINGS_KEPT_MS + " ON CONFLICT DO NOTHING";
+  /** One transaction's payloads, sent in their order (NOTIFY delivers a transaction's notifications in order). */
+  static final String NOTIFY = "SELECT pg_notify('" + PgListener.CHANNEL + "', u.x) FROM unnest($1::text[]) "
+      + "WITH ORDINALITY AS u(x, n) ORDER BY u.n";
+  /**
+   * Tasks changed after $1 (at most $2 of them), the tombstones after $1 (on the first row), and
+   * the time of the query: all from one statement, so from one snapshot. The time is taken from
+   * {@code statement_timestamp()}, set when the statement arrived, before its snapshot; floored
+   * to the millisecond and less one, so that a write stamped after the snapshot (stamps are
+   * rounded) is stamped after it too.
+   */
+  static final String CHANGES = "WITH q AS (SELECT floor(extract(epoch from statement_timestamp()) * 1000)::bigint - 1 "
+      + "AS as_of), "
+      + "r AS (SELECT coalesce(array_agg(id ORDER BY removed_at, id), '{}'::text[]) AS ids, "
+      + "coalesce(array_agg(removed_at ORDER BY removed_at, id), '{}'::bigint[]) AS ats FROM brinjal_removed "
+      + "WHERE removed_at > $1), "
+      + "t AS (SELECT " + PgRows.COLUMNS + ", changed_at, row_number() OVER (ORDER BY changed_at, seq) AS rn "
+      + "FROM brinjal_tasks WHERE changed_at > $1 ORDER BY changed_at, seq LIMIT $2) "
+      + "SELECT " + prefixed("t.", PgRows.COLUMNS) + ", t.changed_at, q.as_of, "
+      + "CASE WHEN coalesce(t.rn, 1) = 1 THEN r.ids END, CASE WHEN coalesce(t.rn, 1) = 1 THEN r.ats END "
+      + "FROM q CROSS JOIN r LEFT JOIN t ON true ORDER BY t.changed_at, t.seq";
+  static final String CHANGED_AT = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE changed_at = $1 ORDER BY seq";
+
+  @Override
+  public Future<Void> join(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    return run(true, "join", p -> p.preparedQuery(JOIN).execute(Tuple.of(nodeId))
+        .recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? new IllegalArgumentException("node " + nodeId + " is registered already") : ex))
+        .map(rows -> {
+          joined.add(nodeId);
+          return null;
+        }));
+  }
+
+  @Override
+  public Future<Boolean> heartbeat(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    return run(true, "heartbeat", p -> p.preparedQuery(HEARTBEAT).execute(Tuple.of(nodeId))
+        .map(rows -> rows.rowCount() == 1));
+  }
+
+  @Override
+  public Future<Void> leave(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    return run(true, "leave", p -> p.preparedQuery(LEAVE).execute(Tuple.of(nodeId)).mapEmpty());
+  }
+
+  @Override
+  public Future<List<NodeInfo>> nodes() {
+    return run(false, "nodes", p -> p.query(NODES).execute().map(rows -> {
+      List<NodeInfo> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new NodeInfo(r.getString(0), Instant.ofEpochMilli(r.getLong(1)),
+            Duration.ofMillis(Math.max(0, r.getLong(2)))));
+      }
+      return out;
+    }));
+  }
+
+  /**
+   * One transaction per node to reap (and one per owner without a row), one after the other; the
+   * first that fails fails the call (those before it are stored, and their states are not
+   * answered: {@link #changedSince} finds them). A reaped node's tasks are locked with the
+   * DELETE of its row held, so a node frozen inside a transaction of its own on one of them
+   * (only the few non-pipelined writes wait for the client) holds the reaper up to
+   * {@code idle_in_transaction_session_timeout} (30 s).
+   */
+  @Override
+  public Future<List<TaskState>> reapDead(Duration timeout, UnaryOperator<TaskState> decide) {
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(decide, "decide");
+    if (timeout.isNegative()) return Future.failedFuture(new IllegalArgumentException("timeout must not be negative"));
+    long ms = timeout.toMillis();
+    return run(true, "reapDead", p -> p.preparedQuery(REAP_CANDIDATES).execute(Tuple.of(ms)).compose(rows -> {
+      List<TaskState> reaped = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Row r : rows) {
+        boolean node = r.getInteger(0) == 0;
+        String owner = r.getString(1);
+        chain = chain.compose(v -> reapOne(p, node, owner, ms, decide).map(states -> {
+          reaped.addAll(states);
+          return null;
+        }));
+      }
+      return chain.compose(v -> housekeeping(p)).map(v -> reaped);
+    }));
+  }
+
+  /**
+   * Reaps one dead node (or one owner without a row): BEGIN, the DELETE of its row and the lock
+   * of its tasks in one round trip; then, decided here, their writes, the pruning and COMMIT in a
+   * second one.
+   */
+  private Future<List<TaskState>> reapOne(Pool p, boolean node, String owner, long timeoutMs,
+      UnaryOperator<TaskState> decide) {
+    return p.withConnection(c -> {
+      List<Future<RowSet<Row>>> first = new ArrayList<>(3);
+      first.add(c.query("BEGIN").execute());
+      if (node) {
+        first.add(c.preparedQuery(REAP_NODE).execute(Tuple.tuple().addString(owner).addLong(timeoutMs)));
+        first.add(c.preparedQuery(HOLDING_OF_REAPED).execute(Tuple.of(owner)));
+      } else {
+        first.add(c.preparedQuery(HOLDING_OF_ORPHAN).execute(Tuple.tuple().addString(owner).addLong(timeoutMs)));
+      }
+      return Future.join(first).transform(ar -> {
+        Throwable failure = firstFailure(first);
+        if (failure != null) return rollback(c, failure).map(v -> List.<TaskState>of());
+        if (node && first.get(1).result().rowCount() == 0) {
+          return rollback(c, null).map(v -> List.<TaskState>of()); // alive after all, or reaped by another node
+        }
+        List<TaskState> recovered = new ArrayList<>();
+        List<Tuple> writes = new ArrayList<>();
+        int done = 0;
+        int failed = 0;
+        try {
+          for (Row row : first.get(first.size() - 1).result()) {
+            TaskState t = PgRows.read(row);
+            TaskState next = decide.apply(t);
+            if (next == null || next.version() != t.version() + 1 || !next.id().equals(t.id())) {
+              throw new IllegalArgumentException("decide must answer the next version of the same task");
+            }
+            EncodedTask e = EncodedTask.forUpdate(next);
+            writes.add(PgRows.bindMutable(Tuple.tuple(), e).addLong(t.seq()));
+            if (next.status() == TaskStatus.DONE) done++;
+            else if (isFailedKind(next.status())) failed++;
+            recovered.add(e.state());
+          }
+        } catch (RuntimeException e) {
+          return rollback(c, e).map(v -> List.<TaskState>of());
+        }
+        List<Future<RowSet<Row>>> second = new ArrayList<>(4);
+        if (!writes.isEmpty()) {
+          second.add(c.preparedQuery(UPDATE_BY_SEQ).executeBatch(writes));
+          if (done + failed > 0) {
+            second.add(c.query(MAY_PRUNE).execute());
+            second.add(c.preparedQuery(PRUNE_AFTER_FINISH).execute(pruneArgs(true, done, failed,
+                MemoryTaskStore.PRUNE_BATCH)));
+          }
+        }
+        second.add(c.query("COMMIT").execute()); // after a failed statement, it rolls back
+        return Future.join(second).transform(ar2 -> {
+          Throwable f = firstFailure(second);
+          return f == null ? Future.succeededFuture(recovered) : Future.failedFuture(f);
+        });
+      });
+    });
+  }
+
+  private static Throwable firstFailure(List<Future<RowSet<Row>>> steps) {
+    for (Future<RowSet<Row>> step : steps) {
+      if (step.failed()) return step.cause();
+    }
+    return null;
+  }
+
+  /** Ends the connection's transaction, then fails with {@code cause} (or succeeds when it is null). */
+  private static Future<Void> rollback(SqlConnection c, Throwable cause) {
+    return c.query("ROLLBACK").execute().transform(ar -> cause == null
+        ? (ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause()))
+        : Future.<Void>failedFuture(cause));
+  }
+
+  /** At most once a minute per store: forgets tombstones older than an hour and firings older than a day. */
+  private Future<Void> housekeeping(Pool p) {
+    long now = System.nanoTime();
+    long last = lastHousekeeping.get();
+    if (now - last < HOUSEKEEPING_NANOS || !lastHousekeeping.compareAndSet(last, now)) return Future.succeededFuture();
+    return p.query(FORGET_OLD).execute().<Void>mapEmpty().recover(e -> {
+      lastHousekeeping.compareAndSet(now, last); // the next call tries again; what was asked for is done
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<TaskState> requestCancel(String id) {
+    Objects.requireNonNull(id, "id");
+    // both in one round trip: the read (its own statement, so a snapshot taken after the update
+    // committed) answers when the update found no running task
+    return run(true, "requestCancel", p -> p.withConnection(c -> {
+      Future<RowSet<Row>> update = c.preparedQuery(REQUEST_CANCEL).execute(Tuple.of(id));
+      Future<RowSet<Row>> read = c.preparedQuery(BY_ID).execute(Tuple.of(id));
+      return Future.join(update, read).transform(ar -> {
+        if (update.failed()) return Future.failedFuture(update.cause());
+        if (update.result().size() == 1) return Future.succeededFuture(PgRows.read(update.result().iterator().next()));
+        if (read.failed()) return Future.failedFuture(read.cause());
+        RowSet<Row> rows = read.result();
+        return Future.succeededFuture(rows.size() == 0 ? null : PgRows.read(rows.iterator().next()));
+      });
+    }));
+  }
+
+  @Override
+  public Future<Map<String, SemaphoreCount>> semaphoreCounts() {
+    return run(false, "semaphoreCounts", p -> p.query(SEMAPHORE_COUNTS).execute().map(rows -> {
+      Map<String, SemaphoreCount> out = new TreeMap<>();
+      for (Row r : rows) {
+        out.put(r.getString(0), new SemaphoreCount(saturated(r.getLong(1)), saturated(r.getLong(2))));
+      }
+      return out;
+    }));
+  }
+
+  private static int saturated(long n) {
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /**
+   * True for exactly one caller per (schedule, due). Firings are remembered a day: one due
+   * longer ago than that (database clock) answers false for every caller, since a firing taken
+   * then can no longer be told from one never taken.
+   */
+  @Override
+  public Future<Boolean> claimFiring(String scheduleId, Instant due) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    Objects.requireNonNull(due, "due");
+    Tuple args = Tuple.tuple().addString(scheduleId).addLong(due.toEpochMilli());
+    return run(true, "claimFiring", p -> p.preparedQuery(CLAIM_FIRING).execute(args)
+        .compose(rows -> housekeeping(p).map(v -> rows.rowCount() == 1)));
+  }
+
+  /**
+   * One statement per run of payloads without a repeat (PostgreSQL folds identical payloads of
+   * one transaction into one notification), all sent at once on one connection: one round trip
+   * in all, each statement its own transaction, delivered in order.
+   */
+  @Override
+  public Future<Void> notifyNodes(List<String> payloads) {
+    Objects.requireNonNull(payloads, "payloads");
+    List<List<String>> runs = new ArrayList<>();
+    Set<String> inRun = new java.util.HashSet<>();
+    List<String> current = new ArrayList<>();
+    for (String payload : payloads) {
+      if (payload == null) return Future.failedFuture(new IllegalArgumentException("a payload is null"));
+      int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_PAYLOAD_BYTES) {
+        return Future.failedFuture(new IllegalArgumentException("a payload of " + bytes + " bytes is over the "
+            + MAX_PAYLOAD_BYTES + " a notification may carry: send ids, not states"));
+      }
+      if (!inRun.add(payload)) {
+        runs.add(current);
+        current = new ArrayList<>();
+        inRun.clear();
+        inRun.add(payload);
+      }
+      current.add(payload);
+    }
+    if (!current.isEmpty()) runs.add(current);
+    if (runs.isEmpty()) return run(false, "notifyNodes", p -> Future.succeededFuture());
+    return run(false, "notifyNodes", p -> p.withConnection(c -> {
+      List<Future<RowSet<Row>>> sent = new ArrayList<>(runs.size());
+      for (List<String> r : runs) sent.add(c.preparedQuery(NOTIFY).execute(Tuple.of(r.toArray(new String[0]))));
+      return Future.join(sent).transform(ar -> {
+        Throwable f = firstFailure(sent);
+        return f == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(f);
+      });
+    }));
+  }
+
+  /**
+   * A {@link PgListener} of its own (one connection per call), delivering on the caller's
+   * context (a new one when called off Vert.x). Fails as unavailable when the first connect
+   * fails; after that it reconnects by itself until the store is closed.
+   */
+  @Override
+  public Future<Void> listen(Consumer<String> payload, Runnable reconnected) {
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(reconnected, "reconnected");
+    Context caller = Vertx.currentContext();
+    PgListener listener;
+    synchronized (this) {
+      if (!usable) {
+        String state = closed != null ? " is closed" : " is not open";
+        return Future.failedFuture(new StoreUnavailableException(name + state, null));
+      }
+      listener = new PgListener(vertx, connect, caller != null ? caller : vertx.getOrCreateContext(), payload,
+          reconnected);
+      listeners.add(listener);
+    }
+    Future<Void> started = listener.start().recover(e -> {
+      synchronized (this) {
+        listeners.remove(listener);
+      }
+      return Future.failedFuture(new StoreUnavailableException(name + ": listen failed: " + reason(e), e));
+    });
+    return answerOn(caller, started);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code asOfMillis} is the database's clock when the query's snapshot was taken, less a
+   * millisecond (stamps are kept to the millisecond): asking again from it never misses a write
+   * that started after this query. But a write stamps its row when it is made, and is seen only
+   * once its transaction commits: a transaction that stamped a row before this query and
+   * committed after it is in neither answer. Such transactions are short here (the hot ones are
+   * sent whole: well under a second; a stale write or a reaping waits at most for a round trip
+   * or two), so a caller catching up should ask from a little before the last {@code asOfMillis}
+   * (a few seconds) and expect to see some tasks twice (compare versions). When more than
+   * {@code max} tasks changed, the answer ends at a whole millisecond and {@code asOfMillis} is
+   * the millisecond before the first task left out, so asking again from it goes on where this
+   * one stopped; if more than {@code max} tasks share that one millisecond, all of them are
+   * answered (more than {@code max}). Deleted ids are kept an hour: a caller behind by more than
+   * that must reread everything. The database's clock should not step back (NTP slews it).
+   */
+  @Override
+  public Future<Changes> changedSince(long millis, int max) {
+    if (max < 1) return Future.failedFuture(new IllegalArgumentException("max must be at least 1"));
+    return run(false, "changedSince", p -> p.preparedQuery(CHANGES).execute(Tuple.of(millis, (long) max + 1))
+        .compose(rows -> {
+          record Changed(TaskState task, long at) {}
+          List<Changed> changed = new ArrayList<>(rows.size());
+          long asOf = Long.MIN_VALUE;
+          String[] ids = new String[0];
+          Long[] ats = new Long[0];
+          int stampColumn = PgRows.FIELD_COUNT + 2;
+          for (Row r : rows) {
+            asOf = r.getLong(stampColumn + 1);
+            if (r.getValue(stampColumn + 2) != null) {
+              ids = r.getArrayOfStrings(stampColumn + 2);
+              ats = r.getArrayOfLongs(stampColumn + 3);
+            }
+            if (r.getValue(1) != null) changed.add(new Changed(PgRows.read(r), r.getLong(stampColumn)));
+          }
+          if (changed.size() <= max) {
+            return Future.succeededFuture(new Changes(tasksOf(changed, Changed::task), List.of(ids), asOf));
+          }
+          long cut = changed.get(max).at();
+          List<Changed> kept = changed.stream().filter(ch -> ch.at() < cut).toList();
+          String[] removedIds = ids;
+          Long[] removedAts = ats;
+          if (!kept.isEmpty()) {
+            long until = cut - 1;
+            return Future.succeededFuture(new Changes(tasksOf(kept, Changed::task),
+                removedUpTo(removedIds, removedAts, until), until));
+          }
+          // more than max tasks in one millisecond: all of them, so that asking again goes on
+          long until = Math.min(cut, asOf);
+          return p.preparedQuery(CHANGED_AT).execute(Tuple.of(cut)).map(all -> new Changes(tasks(all),
+              removedUpTo(removedIds, removedAts, until), until));
+        }));
+  }
+
+  private static <T> List<TaskState> tasksOf(List<T> items, java.util.function.Function<T, TaskState> task) {
+    List<TaskState> out = new ArrayList<>(items.size());
+    for (T item : items) out.add(task.apply(item));
+    return out;
+  }
+
+  private static List<String> removedUpTo(String[] ids, Long[] ats, long until) {
+    List<String> out = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      if (ats[i] <= until) out.add(ids[i]);
+    }
+    return out;
   }
 
   private static List<TaskState> tasks(RowSet<Row> rows) {

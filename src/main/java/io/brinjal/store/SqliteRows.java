@@ -45,44 +45,11 @@ final class SqliteRows {
   /** {@code ?, ?, …} for the FIELDS. */
   static final String PLACEHOLDERS = "?" + ", ?".repeat(FIELD_COUNT - 1);
 
-  /**
-   * A state about to be written, its JSON already encoded (on the caller's thread, so the writer
-   * thread only writes), its instants cut to the millisecond that the file keeps.
-   */
-  record Encoded(TaskState state, String params, String results) {}
 
   private SqliteRows() {}
 
-  static Encoded encode(TaskState state) {
-    TaskState s = toMillis(state);
-    return new Encoded(s, Json.encode(s.params()), s.results() == null ? null : Json.encode(s.results()));
-  }
-
-  /** For a write after the insert: only what {@link #MUTABLE_FIELDS} needs (no parameters). */
-  static Encoded encodeMutable(TaskState state) {
-    TaskState s = toMillis(state);
-    return new Encoded(s, null, s.results() == null ? null : Json.encode(s.results()));
-  }
-
-  /** The same state with instants as the file keeps them (milliseconds), so answers equal reads. */
-  static TaskState toMillis(TaskState s) {
-    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt())) return s;
-    return new TaskState(s.id(), s.seq(), s.version(), s.parentId(), s.taskType(), s.semaphore(), s.status(),
-        s.progress(), s.heading(), s.body(), s.img(), s.results(), s.params(), toMillis(s.createdAt()),
-        toMillis(s.startedAt()), toMillis(s.completedAt()), s.errorType(), s.errorMessage(), s.errorTraceback(),
-        s.abandoned(), s.runTimeoutMillis(), s.priority(), s.owner(), s.attempt(), s.cancelRequested());
-  }
-
-  static Instant toMillis(Instant t) {
-    return t == null || isMillis(t) ? t : Instant.ofEpochMilli(t.toEpochMilli());
-  }
-
-  private static boolean isMillis(Instant t) {
-    return t == null || t.getNano() % 1_000_000 == 0;
-  }
-
   /** Binds {@link #FIELDS} from {@code index} on; answers the index after the last. */
-  static int bind(PreparedStatement ps, int index, Encoded e) throws SQLException {
+  static int bind(PreparedStatement ps, int index, EncodedTask e) throws SQLException {
     TaskState s = e.state();
     int i = index;
     ps.setLong(i++, s.version());
@@ -113,7 +80,7 @@ final class SqliteRows {
   }
 
   /** Binds {@link #MUTABLE_FIELDS} from {@code index} on; answers the index after the last. */
-  static int bindMutable(PreparedStatement ps, int index, Encoded e) throws SQLException {
+  static int bindMutable(PreparedStatement ps, int index, EncodedTask e) throws SQLException {
     TaskState s = e.state();
     int i = index;
     ps.setLong(i++, s.version());

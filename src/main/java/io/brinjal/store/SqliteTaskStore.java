@@ -277,9 +277,9 @@ public final class SqliteTaskStore implements TaskStore {
     if (task.status() != TaskStatus.QUEUED) {
       return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
     }
-    SqliteRows.Encoded e;
+    EncodedTask e;
     try {
-      e = SqliteRows.encode(task.inserted(0));
+      e = EncodedTask.forInsert(task.inserted(0));
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -304,7 +304,7 @@ public final class SqliteTaskStore implements TaskStore {
   @Override
   public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
     Objects.requireNonNull(semaphore, "semaphore");
-    Instant startedAt = SqliteRows.toMillis(now);
+    Instant startedAt = EncodedTask.toMillis(now);
     return writer.submit(c -> {
       if (max <= 0) return List.of();
       PreparedStatement count = c.prepare(COUNT_HOLDING);
@@ -342,9 +342,9 @@ public final class SqliteTaskStore implements TaskStore {
     if (next.isTerminal()) {
       return Future.failedFuture(new IllegalArgumentException("terminal states are written with finish()"));
     }
-    SqliteRows.Encoded e;
+    EncodedTask e;
     try {
-      e = SqliteRows.encodeMutable(next);
+      e = EncodedTask.forUpdate(next);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -359,9 +359,9 @@ public final class SqliteTaskStore implements TaskStore {
     if (!terminal.isTerminal()) {
       return Future.failedFuture(new IllegalArgumentException("finish() takes a terminal state"));
     }
-    SqliteRows.Encoded e;
+    EncodedTask e;
     try {
-      e = SqliteRows.encodeMutable(terminal);
+      e = EncodedTask.forUpdate(terminal);
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
@@ -431,7 +431,7 @@ public final class SqliteTaskStore implements TaskStore {
         if (next == null || next.version() != t.version() + 1 || !next.id().equals(t.id())) {
           throw new IllegalArgumentException("decide must answer the next version of the same task");
         }
-        SqliteRows.Encoded e = SqliteRows.encodeMutable(next);
+        EncodedTask e = EncodedTask.forUpdate(next);
         write(c, t.seq(), t.version(), e);
         counted(t.status(), e.state().status());
         recovered.add(e.state());
@@ -442,7 +442,7 @@ public final class SqliteTaskStore implements TaskStore {
   }
 
   /** Replaces the stored version {@code e.version - 1} of a task by {@code e}; stale otherwise. */
-  private void replace(SqliteConnection c, SqliteRows.Encoded e) throws SQLException {
+  private void replace(SqliteConnection c, EncodedTask e) throws SQLException {
     TaskState next = e.state();
     long expected = next.version() - 1;
     PreparedStatement ps = c.prepare(VERSION_BY_ID);
@@ -461,7 +461,7 @@ public final class SqliteTaskStore implements TaskStore {
     counted(was, next.status());
   }
 
-  private static void write(SqliteConnection c, long seq, long version, SqliteRows.Encoded e) throws SQLException {
+  private static void write(SqliteConnection c, long seq, long version, EncodedTask e) throws SQLException {
     PreparedStatement update = c.prepare(UPDATE);
     int i = SqliteRows.bindMutable(update, 1, e);
     update.setLong(i++, seq);

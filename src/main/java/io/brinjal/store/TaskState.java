@@ -161,6 +161,7 @@ public record TaskState(
     public Builder body(String v) { body = v; return this; }
     public Builder img(String v) { img = v; return this; }
     public Builder results(JsonNode v) { results = v; return this; }
+    public Builder createdAt(Instant v) { createdAt = v; return this; }
     public Builder startedAt(Instant v) { startedAt = v; return this; }
     public Builder completedAt(Instant v) { completedAt = v; return this; }
     public Builder errorType(String v) { errorType = v; return this; }

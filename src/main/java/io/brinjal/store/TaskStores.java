@@ -16,6 +16,9 @@ public final class TaskStores {
       case "memory" -> new MemoryTaskStore(context, config.retention());
       case "sqlite" -> new SqliteTaskStore(vertx, Path.of(store.path()), config.retention(),
           new SqliteTaskStore.Options(store.busyTimeoutMs(), store.synchronousFull()));
+      case "postgres" -> new PgTaskStore(vertx,
+          PgTaskStore.connectOptions(store.url(), store.password().isEmpty() ? null : store.password()),
+          store.poolSize(), config.retention());
       default -> throw new IllegalArgumentException("store.type " + store.type());
     };
   }

@@ -1,0 +1,42 @@
+package io.brinjal.store;
+
+import io.brinjal.json.Json;
+import java.time.Instant;
+
+/**
+ * A state about to be written to a table (SQLite or PostgreSQL): its instants cut to the
+ * millisecond the tables keep, so what a write answers equals what a later read returns, and its
+ * JSON trees encoded on the caller's thread, so the thread that writes only writes.
+ *
+ * @param params the parameters as JSON text; null for a write after the insert (they never change)
+ * @param results the results as JSON text, or null
+ */
+record EncodedTask(TaskState state, String params, String results) {
+
+  /** For an insert: every field. */
+  static EncodedTask forInsert(TaskState state) {
+    TaskState s = toMillis(state);
+    return new EncodedTask(s, Json.encode(s.params()), s.results() == null ? null : Json.encode(s.results()));
+  }
+
+  /** For a write after the insert: only what can change (no parameters). */
+  static EncodedTask forUpdate(TaskState state) {
+    TaskState s = toMillis(state);
+    return new EncodedTask(s, null, s.results() == null ? null : Json.encode(s.results()));
+  }
+
+  /** The same state with instants as the tables keep them (milliseconds). */
+  static TaskState toMillis(TaskState s) {
+    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt())) return s;
+    return s.toBuilder().createdAt(toMillis(s.createdAt())).startedAt(toMillis(s.startedAt()))
+        .completedAt(toMillis(s.completedAt())).build();
+  }
+
+  static Instant toMillis(Instant t) {
+    return t == null || isMillis(t) ? t : Instant.ofEpochMilli(t.toEpochMilli());
+  }
+
+  private static boolean isMillis(Instant t) {
+    return t == null || t.getNano() % 1_000_000 == 0;
+  }
+}
