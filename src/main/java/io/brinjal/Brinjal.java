@@ -2,6 +2,8 @@ package io.brinjal;
 
 import io.brinjal.api.AccessGuard;
 import io.brinjal.api.TaskRoutes;
+import io.brinjal.cluster.ClusterEvents;
+import io.brinjal.cluster.ClusterNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigException;
 import io.brinjal.examples.ExampleCPUTask;
@@ -18,6 +20,7 @@ import io.brinjal.metrics.TaskLog;
 import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.loop.Loop;
 import io.brinjal.recurring.ScheduleSpec;
+import io.brinjal.store.ClusterStore;
 import io.brinjal.store.TaskStore;
 import io.brinjal.store.TaskStores;
 import io.brinjal.streaming.StreamService;
@@ -42,6 +45,8 @@ import java.util.List;
 public final class Brinjal {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Brinjal.class);
   private final TaskStore store;
+  private final ClusterEvents clusterEvents; // null with one node
+  private final ClusterNode clusterNode; // null with one node
   private final TaskEngine engine;
   private final RecurringScheduler scheduler;
   private final StreamService streams;
@@ -55,10 +60,25 @@ public final class Brinjal {
     List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
     Context owner = vertx.getOrCreateContext(); // the engine's loop: its state, the events, a memory store
     this.store = givenStore != null ? givenStore : TaskStores.fromConfig(vertx, owner, config);
-    TaskEvents events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents(), Loop.of(owner),
+    Loop ownerLoop = Loop.of(owner);
+    TaskEvents events = new TaskEvents(vertx.eventBus(), config.streaming().replayEvents(), ownerLoop,
         store::reserveEventIds);
-    this.engine = new TaskEngine(vertx, owner, config, registry, store, events, clock, NodeIds.newNodeId());
+    // several nodes on one store: changes go to the other nodes too, and theirs come here
+    ClusterStore shared = store instanceof ClusterStore cs ? cs : null;
+    this.clusterEvents = shared == null ? null
+        : new ClusterEvents(vertx, ownerLoop, shared, events, config.cluster().pollMs());
+    this.engine = new TaskEngine(vertx, owner, config, registry, store, clusterEvents != null ? clusterEvents : events, clock,
+        NodeIds.newNodeId());
     this.scheduler = new RecurringScheduler(engine, clock);
+    if (shared != null) {
+      clusterEvents.attach(engine);
+      this.clusterNode = new ClusterNode(vertx, ownerLoop, shared, engine, clusterEvents, readiness, config.cluster());
+      scheduler.shareWith(shared, clusterEvents::schedulesChangedOnLoop);
+      clusterEvents.onSchedulesChanged(() -> scheduler.reload()
+          .onFailure(e -> LOG.warn("could not read the schedules another node changed: {}", e.getMessage())));
+    } else {
+      this.clusterNode = null;
+    }
     this.streams = new StreamService(engine, events);
     this.router = TaskRoutes.create(vertx, engine, streams, scheduler);
     this.metrics = BrinjalMetrics.create(engine, meters);
@@ -73,6 +93,8 @@ public final class Brinjal {
     this.started = store.open()
         .compose(v -> store.lastSeq())
         .compose(events::start)
+        .compose(v -> clusterNode == null ? Future.succeededFuture() : clusterNode.join())
+        .compose(v -> clusterEvents == null ? Future.succeededFuture() : clusterEvents.start())
         .compose(v -> engine.start())
         .compose(scheduler::restore)
         .compose(v -> engine.startClaiming())
@@ -196,6 +218,8 @@ public final class Brinjal {
     readiness.markStopping();
     return scheduler.close()
         .compose(v -> engine.close())
+        .eventually(() -> clusterNode == null ? Future.succeededFuture() : clusterNode.leave())
+        .eventually(() -> clusterEvents == null ? Future.succeededFuture() : clusterEvents.close())
         .eventually(store::close)
         .onComplete(v -> metrics.close());
   }

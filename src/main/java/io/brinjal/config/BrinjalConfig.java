@@ -24,7 +24,8 @@ public record BrinjalConfig(
     Recurring recurring,
     Logging logging,
     Shutdown shutdown,
-    Store store) {
+    Store store,
+    Cluster cluster) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -122,13 +123,47 @@ public record BrinjalConfig(
    *     {@code false}: SQLite's NORMAL, which survives a crash of the process but may lose the
    *     last commits on power loss
    */
-  public record Store(String type, String path, int busyTimeoutMs, boolean synchronousFull) {
-    public static final Set<String> TYPES = Set.of("sqlite", "memory");
+  public record Store(String type, String path, int busyTimeoutMs, boolean synchronousFull, String url,
+      String password, int poolSize) {
+    public static final Set<String> TYPES = Set.of("sqlite", "memory", "postgres");
+
+    /** A SQLite or memory store. */
+    public Store(String type, String path, int busyTimeoutMs, boolean synchronousFull) {
+      this(type, path, busyTimeoutMs, synchronousFull, "", "", 8);
+    }
 
     public static Store memory() {
       return new Store("memory", "", 5000, true);
     }
+
+    /** A PostgreSQL store that several servers share; the password may instead be in the URL. */
+    public static Store postgres(String url, String password, int poolSize) {
+      return new Store("postgres", "", 5000, true, url, password, poolSize);
+    }
+
+    /** Whether other servers may share it (their tasks and events reach this one through it). */
+    public boolean shared() {
+      return type.equals("postgres");
+    }
+
+    @Override
+    public String toString() { // never the password, in a log or an exception
+      return "Store[type=" + type + ", path=" + path + ", url=" + url.replaceAll("://([^:/@]*):[^@]*@", "://$1:***@")
+          + ", password=" + (password.isEmpty() ? "" : "***") + ", poolSize=" + poolSize + "]";
+    }
   }
+
+  /**
+   * Several servers on one PostgreSQL store.
+   *
+   * @param nodeId this server's name among them (empty: the host name and a random suffix); a
+   *     restart, or a lease lost while frozen, gets a fresh incarnation suffix
+   * @param heartbeatMs how often the node renews its lease (on the database's clock)
+   * @param nodeTimeoutMs a node whose lease is older than this is dead: another node takes its
+   *     running tasks over (failed as Interrupted, or queued again for types that opt in)
+   * @param pollMs the slow backstop for notifications lost while a connection was down
+   */
+  public record Cluster(String nodeId, int heartbeatMs, int nodeTimeoutMs, int pollMs) {}
 
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
@@ -136,34 +171,38 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
+  }
+
+  public BrinjalConfig withCluster(Cluster cluster) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 }

@@ -49,7 +49,12 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds"),
           Map.entry("BRINJAL_STORE_TYPE", "store.type"),
           Map.entry("BRINJAL_STORE_PATH", "store.path"),
-          Map.entry("BRINJAL_STORE_SYNCHRONOUS", "store.synchronous"));
+          Map.entry("BRINJAL_STORE_SYNCHRONOUS", "store.synchronous"),
+          Map.entry("BRINJAL_STORE_URL", "store.url"),
+          Map.entry("BRINJAL_STORE_PASSWORD", "store.password"),
+          Map.entry("BRINJAL_STORE_POOL_SIZE", "store.pool_size"),
+          Map.entry("BRINJAL_NODE_ID", "cluster.node_id"),
+          Map.entry("BRINJAL_CLUSTER_NODE_TIMEOUT_MS", "cluster.node_timeout_ms"));
 
   private ConfigLoader() {}
 
@@ -147,7 +152,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown", "store"));
+        "recurring", "logging", "shutdown", "store", "cluster"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances"));
     String host = text(http, "http.host");
@@ -198,10 +203,27 @@ public final class ConfigLoader {
     ObjectNode shutdown = section(tree, "shutdown");
     onlyKeys(shutdown, "shutdown.", Set.of("grace_seconds"));
     ObjectNode store = section(tree, "store");
-    onlyKeys(store, "store.", Set.of("type", "path", "busy_timeout_ms", "synchronous"));
+    onlyKeys(store, "store.", Set.of("type", "path", "busy_timeout_ms", "synchronous", "url", "password", "pool_size"));
     String storeType = text(store, "store.type");
     if (!BrinjalConfig.Store.TYPES.contains(storeType)) {
-      throw new ConfigException("store.type: must be \"sqlite\" or \"memory\", got \"" + storeType + "\"");
+      throw new ConfigException("store.type: must be \"sqlite\", \"memory\" or \"postgres\", got \"" + storeType + "\"");
+    }
+    String storeUrl = text(store, "store.url").trim();
+    if (storeType.equals("postgres") && !storeUrl.matches("postgres(ql)?://.+")) {
+      throw new ConfigException("store.url: store.type postgres needs a URL like postgresql://user@host:5432/db"
+          + (storeUrl.isEmpty() ? " (env BRINJAL_STORE_URL)" : ", got one that does not start with postgresql://"));
+    }
+    ObjectNode cluster = section(tree, "cluster");
+    onlyKeys(cluster, "cluster.", Set.of("node_id", "heartbeat_ms", "node_timeout_ms", "poll_ms"));
+    String nodeId = text(cluster, "cluster.node_id").trim();
+    if (!nodeId.isEmpty() && !nodeId.matches("[A-Za-z0-9._-]{1,48}")) {
+      throw new ConfigException("cluster.node_id: 1-48 characters of A-Z, a-z, 0-9, '.', '_' or '-', got \"" + nodeId + "\"");
+    }
+    int heartbeatMs = integer(cluster, "cluster.heartbeat_ms", 50, 60_000);
+    int nodeTimeoutMs = integer(cluster, "cluster.node_timeout_ms", 200, 600_000);
+    if (nodeTimeoutMs < 3 * heartbeatMs) {
+      throw new ConfigException("cluster.node_timeout_ms: must be at least 3 times cluster.heartbeat_ms ("
+          + 3 * heartbeatMs + "), or a node that misses one renewal is taken for dead");
     }
     String storePath = text(store, "store.path").trim();
     if (storeType.equals("sqlite") && storePath.isEmpty()) throw new ConfigException("store.path: must name a file");
@@ -235,7 +257,8 @@ public final class ConfigLoader {
         new BrinjalConfig.Logging(logFormat),
         new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)),
         new BrinjalConfig.Store(storeType, storePath, integer(store, "store.busy_timeout_ms", 0, 600_000),
-            synchronous.equals("full")));
+            synchronous.equals("full"), storeUrl, text(store, "store.password"), integer(store, "store.pool_size", 1, 256)),
+        new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)));
   }
 
   private static String token(ObjectNode node, String key) {

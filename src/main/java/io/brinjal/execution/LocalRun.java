@@ -44,6 +44,11 @@ final class LocalRun {
   boolean removed;
   /** Its thread left run(); its end is being written (the permit is about to be free). */
   boolean finishing;
+  /**
+   * No longer this node's: another node took the task over (this node's lease ran out). Its
+   * thread is interrupted; nothing of it is written or announced any more.
+   */
+  boolean fenced;
 
   // timers and flags, also loop-confined
   long flushTimer = -1;
@@ -114,6 +119,19 @@ final class LocalRun {
       if (ar.succeeded()) stored = ar.result();
     });
     return result;
+  }
+
+  /**
+   * The store holds a newer version that is still this run's (same owner and attempt: another
+   * node only asked for a cancel): go on from it. The next write names its version.
+   */
+  void adopt(TaskState current) {
+    stored = current;
+  }
+
+  /** Whether {@code current} is still this run: claimed by this node for the same attempt. */
+  boolean isStillMine(TaskState current, String nodeId) {
+    return current != null && nodeId.equals(current.owner()) && current.attempt() == stored.attempt() && current.holdsPermit();
   }
 
   // ---- changes on the loop

@@ -3,6 +3,7 @@ package io.brinjal.execution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.loop.Loop;
+import io.brinjal.store.ClusterStore;
 import io.brinjal.store.Finished;
 import io.brinjal.store.QueuedTask;
 import io.brinjal.store.StaleStateException;
@@ -76,7 +77,8 @@ public final class TaskEngine {
   private final TaskStore store;
   private final TaskPublisher publisher;
   private final Clock clock;
-  private final String nodeId;
+  private final boolean shared; // other nodes write this store too
+  private String nodeId; // loop-confined: a node that lost its lease rejoins under a new one
   private final long minEventIntervalNanos;
   private final long cancelGraceMillis;
   private final Path scratchRoot;
@@ -85,10 +87,11 @@ public final class TaskEngine {
   // ---- event-loop confined state ----
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, LocalRun> runs = new HashMap<>();
-  private final RecentStates recent = new RecentStates(RECENT_STATES);
+  private final RecentStates recent;
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
   private final List<TaskListener> listeners = new ArrayList<>();
   private boolean claimsOpen; // from startClaiming() until shutdown
+  private java.util.function.BooleanSupplier claimGuard = () -> true;
   private boolean closed;
   private Promise<Void> drained; // set by shutdown(): completed when no task is running any more
 
@@ -102,6 +105,7 @@ public final class TaskEngine {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeId = nodeId;
+    this.shared = store instanceof ClusterStore;
     this.minEventIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.streaming().minEventIntervalMs());
     this.cancelGraceMillis = TimeUnit.SECONDS.toMillis(config.execution().cancelGraceSeconds());
     try {
@@ -113,6 +117,8 @@ public final class TaskEngine {
     config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit,
         vertx.createSharedWorkerExecutor(poolPrefix + name, limit, MAX_TASK_RUN_HOURS, TimeUnit.HOURS))));
     this.hookPool = vertx.createSharedWorkerExecutor(poolPrefix + "hooks", HOOK_POOL_SIZE, 1, TimeUnit.HOURS);
+    // other nodes change the tasks of a shared store: what this node wrote last may be stale
+    this.recent = new RecentStates(shared ? 0 : RECENT_STATES);
   }
 
   public TaskRegistry registry() {
@@ -136,8 +142,22 @@ public final class TaskEngine {
     return loop;
   }
 
-  public String nodeId() {
+  /** This node's current name (loop-confined: read it on the engine's loop). */
+  public String nodeIdOnLoop() {
     return nodeId;
+  }
+
+  /** Whether other nodes share the store (PostgreSQL). */
+  public boolean shared() {
+    return shared;
+  }
+
+  /**
+   * Asked on the loop before every claim: false keeps this node from taking new tasks (a node
+   * that has not renewed its lease for a while may have been taken for dead).
+   */
+  public void claimGuard(java.util.function.BooleanSupplier guard) {
+    this.claimGuard = guard;
   }
 
   /** Adds a lifecycle observer; call before tasks flow (it is read on the loop without locks). */
@@ -156,7 +176,8 @@ public final class TaskEngine {
    * {@link #startClaiming()}.
    */
   public Future<List<QueuedTask>> start() {
-    return loop.compose(() -> store.recover(null, this::afterInterruption)
+    // on a shared store, the others' running tasks are theirs: dead nodes are taken over by lease
+    return loop.compose(() -> (shared ? Future.succeededFuture(List.<TaskState>of()) : store.recover(null, this::afterInterruption))
         .compose(recovered -> {
           recoveredOnLoop(recovered);
           return pruneBeyondRetentionOnLoop();
@@ -165,8 +186,12 @@ public final class TaskEngine {
         .compose(this::lineUpOnLoop));
   }
 
-  /** Runs on the store's thread: must only read what does not change (the registry, the clock). */
-  private TaskState afterInterruption(TaskState task) {
+  /**
+   * What a task that was running on a node that died becomes: failed as {@code Interrupted}, or
+   * queued again if its type opts in. Runs on the store's thread: reads only what does not
+   * change (the registry, the clock).
+   */
+  public TaskState afterInterruption(TaskState task) {
     TaskType type = registry.byName(task.taskType()).orElse(null);
     boolean running = task.status() == TaskStatus.RUNNING;
     if (running && type != null && type.rerunsAfterInterruption()) {
@@ -339,10 +364,15 @@ public final class TaskEngine {
       lane.claimAgain = true;
       return;
     }
-    int free = lane.claimablePermits();
-    if (free <= 0 || lane.waiting() + lane.inserting == 0) return;
-    lane.claiming = true;
+    if (lane.claimablePermits() <= 0 || lane.waiting() + lane.inserting == 0) return;
     lane.claimAgain = false;
+    forceClaimOnLoop(lane);
+  }
+
+  private void forceClaimOnLoop(Lane lane) {
+    if (!claimGuard.getAsBoolean()) return; // a node unsure of its lease takes nothing new
+    int free = lane.claimablePermits();
+    lane.claiming = true;
     store.claim(lane.name, lane.limit, free, nodeId, now()).onComplete(ar -> {
       lane.claiming = false;
       if (ar.failed()) {
@@ -455,6 +485,10 @@ public final class TaskEngine {
       run.finishing = true;
       run.lane.finishing++;
     }
+    if (run.fenced) {
+      releasedQuietlyOnLoop(run); // the node that took it over decided its end
+      return;
+    }
     if (run.removed) {
       endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted: nothing to store
       return;
@@ -464,6 +498,12 @@ public final class TaskEngine {
     written.onComplete(ar -> {
       if (ar.succeeded()) {
         endedOnLoop(run, ar.result().task(), ar.result().pruned());
+      } else if (ar.cause() instanceof StaleStateException stale && run.isStillMine(stale.current(), nodeId)) {
+        run.adopt(stale.current()); // a cancel was asked for elsewhere meanwhile: end from the newer version
+        writeEndOnLoop(run, end, retryMillis);
+      } else if (ar.cause() instanceof StaleStateException stale && stale.current() != null) {
+        fenceOnLoop(run);
+        releasedQuietlyOnLoop(run);
       } else if (ar.cause() instanceof StaleStateException) {
         endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted while it ran
       } else if (closed && drained == null) {
@@ -497,6 +537,18 @@ public final class TaskEngine {
     if (drained != null && runs.isEmpty()) drained.tryComplete();
   }
 
+  /** A fenced run's thread left: its permit is free here; the cluster already has its end. */
+  private void releasedQuietlyOnLoop(LocalRun run) {
+    Lane lane = run.lane;
+    lane.running.remove(run);
+    lane.finishing--;
+    runs.remove(run.id());
+    Path scratch = run.control.scratchDirIfCreated();
+    if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
+    maybeClaimOnLoop(lane);
+    if (drained != null && runs.isEmpty()) drained.tryComplete();
+  }
+
   private void prunedOnLoop(List<String> pruned) {
     for (String id : pruned) {
       recent.forget(id);
@@ -513,7 +565,7 @@ public final class TaskEngine {
   }
 
   private boolean isActive(LocalRun run) {
-    return run != null && runs.get(run.id()) == run;
+    return run != null && runs.get(run.id()) == run && !run.fenced;
   }
 
   // ---------------------------------------------------------------- live updates
@@ -556,10 +608,38 @@ public final class TaskEngine {
   }
 
   private void saveOnLoop(LocalRun run) {
-    if (!isActive(run) || run.removed) return;
+    if (!isActive(run) || run.removed || run.fenced) return;
     run.lastSaveNanos = System.nanoTime();
-    run.write(b -> b, store::update, s -> s)
-        .onFailure(e -> LOG.debug("live state of task {} not saved yet: {}", run.id(), e.getMessage()));
+    run.write(b -> b, store::update, s -> s).onFailure(e -> {
+      if (e instanceof StaleStateException stale && isActive(run)) staleRunOnLoop(run, stale.current());
+      else LOG.debug("live state of task {} not saved yet: {}", run.id(), e.getMessage());
+    });
+  }
+
+  /**
+   * A write of a run met a newer version. Still this node's run (someone asked for a cancel on
+   * another node): go on from it and honour the cancel. Deleted: as a local delete. Anything else:
+   * another node took it over (this node's lease ran out), so it is not this node's any more.
+   */
+  private void staleRunOnLoop(LocalRun run, TaskState current) {
+    if (current == null) {
+      run.removed = true;
+      stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+    } else if (run.isStillMine(current, nodeId)) {
+      run.adopt(current);
+      if (current.cancelRequested()) stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+    } else {
+      fenceOnLoop(run);
+    }
+  }
+
+  /** The task is another node's now: interrupt the thread, write and announce nothing more of it. */
+  private void fenceOnLoop(LocalRun run) {
+    if (run.fenced) return;
+    run.fenced = true;
+    LOG.warn("task {} ({}) is no longer this node's: another node took it over; interrupting its thread", run.id(),
+        run.state().taskType());
+    run.control.requestCancelOnLoop();
   }
 
   // ---------------------------------------------------------------- reads
@@ -610,13 +690,18 @@ public final class TaskEngine {
 
   /** Each semaphore's limit, running, waiting and abandoned counts as this node sees them. */
   public Future<List<SemaphoreState>> semaphores() {
-    return loop.call(this::semaphoresOnLoop);
+    if (!shared) return loop.call(() -> semaphoresOnLoop(null));
+    return ((ClusterStore) store).semaphoreCounts().compose(counts -> loop.call(() -> semaphoresOnLoop(counts)));
   }
 
-  public List<SemaphoreState> semaphoresOnLoop() {
+  /** With {@code cluster} counts (a shared store), running and waiting are the cluster's. */
+  private List<SemaphoreState> semaphoresOnLoop(Map<String, ClusterStore.SemaphoreCount> cluster) {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
-    for (Lane lane : lanes.values()) out.add(new SemaphoreState(lane.name, lane.limit, lane.running.size(),
-        lane.waiting(), lane.abandoned, lane.peakRunning));
+    for (Lane lane : lanes.values()) {
+      ClusterStore.SemaphoreCount c = cluster == null ? null : cluster.getOrDefault(lane.name, new ClusterStore.SemaphoreCount(0, 0));
+      out.add(new SemaphoreState(lane.name, lane.limit, c == null ? lane.running.size() : c.running(),
+          c == null ? lane.waiting() : c.waiting(), lane.running.size(), lane.abandoned, lane.peakRunning));
+    }
     return out;
   }
 
@@ -666,6 +751,7 @@ public final class TaskEngine {
       if (runs.containsKey(id)) return cancelOnLoop(id, false); // it started meanwhile
       if (state.isTerminal()) throw new ConflictException("task " + id + " is already " + state.status().wire());
       if (state.status() != TaskStatus.QUEUED) {
+        if (shared) return requestCancelElsewhereOnLoop(id);
         throw new ConflictException("task " + id + " is " + state.status().wire() + " but not on this node");
       }
       return store.finish(state.next().status(TaskStatus.CANCELLED).completedAt(now()).build())
@@ -741,6 +827,145 @@ public final class TaskEngine {
           + " a '{}' permit until it returns", run.id(), run.state().taskType(), cancelGraceMillis, run.lane.name);
       publisher.changed(TaskView.of(run.current()));
       saveOnLoop(run);
+    });
+  }
+
+  // ---------------------------------------------------------------- several nodes (a shared store)
+
+  /** What another node announced about a task: enough to keep lines, runs and limits right here. */
+  public record RemoteChange(Kind kind, String taskId, TaskStatus status, String semaphore, int priority, long seq,
+      String owner, boolean cancelRequested, String parentId) {
+    public enum Kind { ADDED, CHANGED, REMOVED }
+  }
+
+  /**
+   * Another node added, changed or removed a task (its stream events are published by the
+   * caller). Keeps the waiting lines cluster-wide (positions, and when to try a claim), stops a
+   * local run that was cancelled, deleted or taken over elsewhere, and tries a claim when a
+   * permit was freed on another node.
+   */
+  public void remoteChangeOnLoop(RemoteChange change) {
+    loop.check();
+    LocalRun run = runs.get(change.taskId());
+    switch (change.kind()) {
+      case ADDED -> {
+        Lane lane = lanes.get(change.semaphore());
+        listeners.forEach(l -> l.onQueuedElsewhere(change.taskId(), change.parentId()));
+        if (lane != null) {
+          lane.enqueue(new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId()));
+          maybeClaimOnLoop(lane);
+        }
+      }
+      case CHANGED -> {
+        Lane lane = lanes.get(change.semaphore());
+        if (change.status() == TaskStatus.QUEUED) { // queued again (a dead node's task taken over)
+          if (lane != null && run == null) {
+            lane.enqueue(new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId()));
+            maybeClaimOnLoop(lane);
+          }
+        } else if (lane != null && lane.dequeue(change.taskId())) {
+          lineMovedOnLoop(lane);
+        }
+        if (run != null && change.owner() != null && !change.owner().equals(nodeId)) {
+          fenceOnLoop(run); // another node owns it now
+        } else if (run != null && change.cancelRequested() && run.status() == TaskStatus.RUNNING) {
+          stopRunningOnLoop(run, LocalRun.StopReason.CANCEL); // cancelled on another node
+        }
+        if (change.status().isTerminal() && lane != null) maybeClaimOnLoop(lane); // a permit came free there
+      }
+      case REMOVED -> {
+        for (Lane lane : lanes.values()) {
+          if (lane.dequeue(change.taskId())) lineMovedOnLoop(lane);
+        }
+        if (run != null) { // deleted on another node while it runs here
+          run.removed = true;
+          stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+        }
+      }
+    }
+  }
+
+  /**
+   * Tasks of a dead node this node took over (see {@link ClusterStore#reapDead}): announced as
+   * any change, and the ones queued again line up here.
+   */
+  public void takenOverOnLoop(List<TaskState> states) {
+    loop.check();
+    for (TaskState t : states) {
+      publisher.changed(viewOnLoop(t));
+      if (t.isTerminal()) {
+        listeners.forEach(l -> l.onFinished(t));
+      } else if (t.status() == TaskStatus.QUEUED) {
+        Lane lane = laneFor(t.semaphore());
+        lane.enqueue(QueuedTask.of(t));
+        maybeClaimOnLoop(lane);
+      }
+    }
+  }
+
+  /**
+   * This node's lease ran out (it was frozen, or cut off from the database, for longer than the
+   * node timeout): other nodes have taken its running tasks over. It claims nothing until it has
+   * joined again, and its runs are not its own any more: their threads are interrupted and
+   * nothing more of them is written.
+   */
+  public void leaseLostOnLoop() {
+    loop.check();
+    claimsOpen = false;
+    if (!runs.isEmpty()) LOG.warn("lease lost: {} task(s) running here were taken over by other nodes", runs.size());
+    List.copyOf(runs.values()).forEach(this::fenceOnLoop);
+  }
+
+  /** This node's name in the cluster (before claims start). */
+  public void renameOnLoop(String newNodeId) {
+    loop.check();
+    nodeId = newNodeId;
+  }
+
+  /** Joined again under a new name after a lost lease: claims go on. */
+  public void rejoinedOnLoop(String newNodeId) {
+    loop.check();
+    nodeId = newNodeId;
+    if (!closed) {
+      claimsOpen = true;
+      lanes.values().forEach(this::maybeClaimOnLoop);
+    }
+  }
+
+  /** A task that ran on another node ended (null state: read it from the store first). */
+  public void finishedElsewhereOnLoop(TaskState ended, String taskId) {
+    loop.check();
+    if (ended != null) {
+      listeners.forEach(l -> l.onFinishedElsewhere(ended));
+      return;
+    }
+    store.get(taskId).onSuccess(state -> {
+      if (state != null && state.isTerminal()) listeners.forEach(l -> l.onFinishedElsewhere(state));
+    });
+  }
+
+  /** Whether the task runs on this node (its live values are newer than the store's). */
+  public boolean isRunningHereOnLoop(String taskId) {
+    return runs.containsKey(taskId);
+  }
+
+  /** The slow backstop: try a claim on every lane with a free permit, whatever the lines say. */
+  public void pollClaimsOnLoop() {
+    loop.check();
+    for (Lane lane : lanes.values()) {
+      if (!claimsOpen || lane.claiming || lane.claimablePermits() <= 0) continue;
+      lane.claimAgain = false;
+      forceClaimOnLoop(lane);
+    }
+  }
+
+  /** Another node's running task, asked to stop: flagged in the store; its owner hears of it. */
+  private Future<TaskStatus> requestCancelElsewhereOnLoop(String id) {
+    return ((ClusterStore) store).requestCancel(id).map(state -> {
+      if (state == null) throw new NotFoundException("task " + id + " not found");
+      if (state.isTerminal()) throw new ConflictException("task " + id + " is already " + state.status().wire());
+      publisher.changed(viewOnLoop(state)); // carries cancel_requested to the node that runs it
+      return TaskStatus.CANCELLING;
     });
   }
 

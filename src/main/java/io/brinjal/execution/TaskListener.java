@@ -18,4 +18,13 @@ public interface TaskListener {
 
   /** The task left the store (deleted or pruned). */
   default void onRemoved(String taskId) {}
+
+  /**
+   * With several nodes: a task that ran on another node reached a terminal status (its fields as
+   * its JSON shows them). Only what follows tasks across nodes (recurring schedules) needs it.
+   */
+  default void onFinishedElsewhere(TaskState task) {}
+
+  /** With several nodes: another node queued a task (with its parent, for recurring schedules). */
+  default void onQueuedElsewhere(String taskId, String parentId) {}
 }

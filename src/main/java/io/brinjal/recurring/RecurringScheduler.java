@@ -6,6 +6,7 @@ import io.brinjal.config.ConfigException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
+import io.brinjal.store.ClusterStore;
 import io.brinjal.store.QueuedTask;
 import io.brinjal.store.TaskState;
 import io.brinjal.store.TaskStore;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,8 @@ public final class RecurringScheduler {
   private final Clock clock;
   private final TaskStore store;
   private final LegacyScheduleFile legacyFile; // null unless recurring.store_file is set
+  private ClusterStore cluster; // null with one node
+  private Consumer<String> tellOtherNodes = id -> {};
   private final List<Listener> listeners = new ArrayList<>();
 
   /** What a firing did: queued an instance, skipped (max_concurrent reached), or could not build it. */
@@ -105,7 +109,28 @@ public final class RecurringScheduler {
       public void onFinished(TaskState task) {
         instanceEndedOnLoop(task);
       }
+
+      @Override
+      public void onQueuedElsewhere(String taskId, String parentId) {
+        instanceQueuedOnLoop(taskId, parentId);
+      }
+
+      @Override
+      public void onFinishedElsewhere(TaskState task) {
+        instanceEndedOnLoop(task);
+      }
     });
+  }
+
+  /**
+   * With several nodes on one store: every node runs every stored schedule, a match fires on the
+   * node that takes it in the store ({@link ClusterStore#claimFiring}), and a change of a
+   * schedule is told to the others through {@code tell} (they reload, see {@link #reload()}).
+   * Call before {@link #restore}.
+   */
+  public void shareWith(ClusterStore cluster, Consumer<String> tell) {
+    this.cluster = cluster;
+    this.tellOtherNodes = tell;
   }
 
   /** Adds an observer; call before schedules are created (it is read on the loop without locks). */
@@ -195,7 +220,7 @@ public final class RecurringScheduler {
       forgetOnLoop(s);
       LOG.info("recurring {} deleted", id);
       if (!s.kept) return Future.<Void>succeededFuture();
-      return store.deleteSchedule(s.id).recover(e -> {
+      return store.deleteSchedule(s.id).onSuccess(v -> tellOtherNodes.accept(s.id)).recover(e -> {
         rememberOnLoop(s);
         armOnLoop();
         return Future.failedFuture(e);
@@ -281,6 +306,46 @@ public final class RecurringScheduler {
         }));
   }
 
+  /**
+   * Another node created, changed or deleted a schedule: schedules kept in the store are read
+   * again. New ones join, deleted ones go, and a change of enabled takes effect (this node's
+   * statistics of a schedule are its own; the store keeps the last node's).
+   */
+  public Future<Void> reload() {
+    return store.schedules().compose(entries -> engine.loop().call(() -> {
+      Map<String, ObjectNode> stored = new LinkedHashMap<>();
+      for (ObjectNode e : entries) stored.put(e.path("recurring_id").asText(), e);
+      for (Schedule s : List.copyOf(schedules.values())) {
+        if (s.kept && !stored.containsKey(s.id)) {
+          forgetOnLoop(s);
+          LOG.info("recurring {} deleted on another node", s.id);
+        }
+      }
+      for (ObjectNode entry : stored.values()) {
+        String where = "store " + store.describe() + ", recurring schedule " + entry.path("recurring_id").asText("?");
+        Schedule fresh;
+        try {
+          fresh = StoredSchedule.parse(entry, where, registry(), defaultZone());
+        } catch (RuntimeException e) {
+          LOG.warn("{}: not taken from another node: {}", where, e.getMessage());
+          continue;
+        }
+        Schedule known = schedules.get(fresh.id);
+        if (known == null) {
+          if (fresh.enabled) fresh.nextRun = fresh.spec.cron().nextAfter(now()).orElse(null);
+          schedules.put(fresh.id, fresh);
+          listeners.forEach(l -> l.onScheduleCreated(fresh.id));
+          LOG.info("recurring {} created on another node", fresh.id);
+        } else if (known.enabled != fresh.enabled) {
+          if (fresh.enabled) enableOnLoop(known);
+          else disableOnLoop(known, fresh.disabledReason == null ? "disabled" : fresh.disabledReason);
+        }
+      }
+      armOnLoop();
+      return null;
+    }));
+  }
+
   private void restoreOnLoop(List<ObjectNode> entries) {
     Map<String, Schedule> restored = new LinkedHashMap<>();
     for (ObjectNode entry : entries) {
@@ -327,10 +392,10 @@ public final class RecurringScheduler {
     });
   }
 
-  /** After a change asked for over HTTP: done once the store holds it, else undone. */
+  /** After a change asked for over HTTP: done once the store holds it (and the other nodes are told), else undone. */
   private Future<Void> saveOrUndoOnLoop(Schedule s, Runnable undo) {
     if (!s.kept) return Future.succeededFuture();
-    return store.saveSchedule(s.id, s.toStoredJson()).recover(e -> {
+    return store.saveSchedule(s.id, s.toStoredJson()).onSuccess(v -> tellOtherNodes.accept(s.id)).recover(e -> {
       undo.run();
       armOnLoop();
       return Future.failedFuture(e);
@@ -360,7 +425,8 @@ public final class RecurringScheduler {
     try {
       for (Schedule s : due) {
         try {
-          fireOnLoop(s, now);
+          if (cluster == null) fireOnLoop(s, now);
+          else fireOnceInTheClusterOnLoop(s, s.nextRun, now);
         } catch (RuntimeException e) { // a bug must cost one firing, not the scheduler
           LOG.error("recurring {} failed to fire", s.id, e);
         }
@@ -371,6 +437,18 @@ public final class RecurringScheduler {
     } finally {
       armOnLoop();
     }
+  }
+
+  /** Several nodes run every schedule: the one that takes the match in the store fires it. */
+  private void fireOnceInTheClusterOnLoop(Schedule s, Instant due, Instant now) {
+    cluster.claimFiring(s.id, due).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("recurring {}: could not take the run due at {} ({}); it is skipped here", s.id, due, ar.cause().getMessage());
+      } else if (ar.result() && schedules.get(s.id) == s && !closed) {
+        fireOnLoop(s, now);
+        persistQuietlyOnLoop(s);
+      }
+    });
   }
 
   private void fireOnLoop(Schedule s, Instant now) {

@@ -121,6 +121,19 @@ public final class TaskEvents implements TaskPublisher {
         terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, task.id(), TaskJson.encode(task)));
   }
 
+  /** Another node added a task; {@code taskJson} is its rendering of it. */
+  public void addedElsewhereOnLoop(String taskId, long taskSeq, String taskJson) {
+    lastAddedTaskSeq = Math.max(lastAddedTaskSeq, taskSeq);
+    publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, taskId,
+        "{\"type\":\"task_added\",\"task\":" + taskJson + "}"));
+  }
+
+  /** Another node changed a task; {@code taskJson} is its rendering of it. */
+  public void changedElsewhereOnLoop(String taskId, boolean terminal, String taskJson) {
+    publish(taskAddress(taskId), new StreamEvent(nextSeq(),
+        terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, taskId, taskJson));
+  }
+
   @Override
   public void removed(String taskId) {
     publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, taskId,

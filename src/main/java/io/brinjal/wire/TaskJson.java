@@ -1,9 +1,13 @@
 package io.brinjal.wire;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskView;
 import io.brinjal.json.Json;
 import io.brinjal.store.TaskField;
+import io.brinjal.store.TaskState;
+import io.brinjal.task.TaskStatus;
+import java.time.Instant;
 
 /**
  * A task as clients get it: every key, always, with {@code null} where unset, since clients
@@ -24,5 +28,31 @@ public final class TaskJson {
 
   public static String encode(TaskView view) {
     return Json.encodeTree(tree(view));
+  }
+
+  /**
+   * The state a task JSON shows (for a change announced by another node): every stored field
+   * clients see; {@code seq}, {@code version} and the fields clients never see are left empty.
+   */
+  public static TaskState read(JsonNode json) {
+    TaskState.Builder b = TaskState.newTask(text(json, "task_id"), text(json, "task_type"), text(json, "semaphore_name"),
+        json.get("params") instanceof ObjectNode p ? p : Json.object(), instant(json, "created_at"));
+    TaskStatus status = TaskStatus.fromWire(text(json, "status"));
+    return b.parentId(text(json, "parent_id")).status(status == null ? TaskStatus.QUEUED : status)
+        .progress(json.path("progress").asInt()).heading(text(json, "heading")).body(text(json, "body"))
+        .img(text(json, "img")).results(json.get("results") == null || json.get("results").isNull() ? null : json.get("results"))
+        .startedAt(instant(json, "started_at")).completedAt(instant(json, "completed_at"))
+        .error(text(json, "error_type"), text(json, "error_message"), text(json, "error_traceback"))
+        .abandoned(json.path("abandoned").asBoolean()).owner(text(json, "node_id")).build();
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode v = json.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static Instant instant(JsonNode json, String field) {
+    String v = text(json, field);
+    return v == null ? null : Instant.parse(v);
   }
 }

@@ -1,0 +1,288 @@
+package io.brinjal.cluster;
+
+import io.brinjal.execution.TaskEngine;
+import io.brinjal.execution.TaskPublisher;
+import io.brinjal.execution.TaskView;
+import io.brinjal.json.Json;
+import io.brinjal.loop.Loop;
+import io.brinjal.store.ClusterStore;
+import io.brinjal.store.TaskState;
+import io.brinjal.streaming.TaskEvents;
+import io.brinjal.task.TaskStatus;
+import io.brinjal.wire.TaskJson;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live updates across nodes. As the engine's publisher it publishes every change to this node's
+ * own streams ({@link TaskEvents}) and tells the other nodes with a NOTIFY after the change is
+ * stored; what the others tell, it publishes to this node's streams and hands to the engine
+ * (waiting lines, cancels and deletes of tasks running here, permits freed elsewhere), so a
+ * subscriber on any node sees every task of the cluster. Progress of a running task is told at
+ * most every {@value #PROGRESS_INTERVAL_MS} ms (the latest wins); a new task, a new status and a
+ * removal go out at once, in order.
+ *
+ * <p>Notifications sent while a node's listening connection was down are lost: after every
+ * reconnect, and every {@code poll} interval as a backstop, it asks the store what changed since
+ * and publishes what it had not seen. Event-loop confined (the engine's loop).
+ */
+public final class ClusterEvents implements TaskPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+  static final long PROGRESS_INTERVAL_MS = 50;
+  /** How far back a catch-up looks before the last one: a write stamped earlier may commit later. */
+  private static final long CATCH_UP_OVERLAP_MS = 2_000;
+  private static final int CATCH_UP_MAX = 5_000;
+  private static final int SEND_BATCH = 200;
+  private static final int REMEMBERED_VERSIONS = 20_000;
+
+  private final Vertx vertx;
+  private final Loop loop;
+  private final ClusterStore store;
+  private final TaskEvents local;
+  private final long pollMillis;
+  private TaskEngine engine;
+  private Runnable schedulesChanged = () -> {};
+
+  // ---- event-loop confined ----
+  private String nodeId;
+  private final Set<String> ownIds = new HashSet<>(); // this node under every name it had
+  private final List<String> toSend = new ArrayList<>();
+  private final LinkedHashMap<String, NodeMessage> progress = new LinkedHashMap<>(); // coalesced, by task
+  private final Map<String, TaskStatus> toldStatus = new HashMap<>();
+  private final LinkedHashMap<String, Long> seenVersions = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > REMEMBERED_VERSIONS;
+    }
+  };
+  private boolean sending;
+  private long progressTimer = -1;
+  private long pollTimer = -1;
+  private long caughtUpTo = -1; // database clock
+  private boolean catchingUp;
+  private boolean closed;
+
+  public ClusterEvents(Vertx vertx, Loop loop, ClusterStore store, TaskEvents local, long pollMillis) {
+    this.vertx = vertx;
+    this.loop = loop;
+    this.store = store;
+    this.local = local;
+    this.pollMillis = pollMillis;
+  }
+
+  /** The engine whose changes these are (created after its publisher). */
+  public void attach(TaskEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Called when another node changed the recurring schedules. */
+  public void onSchedulesChanged(Runnable reload) {
+    this.schedulesChanged = reload;
+  }
+
+  /** This node's name, now and after a lost lease (its earlier names stay its own). */
+  public void nameOnLoop(String nodeId) {
+    this.nodeId = nodeId;
+    ownIds.add(nodeId);
+  }
+
+  /** Starts listening (and the backstop poll); completes once listening. */
+  public Future<Void> start() {
+    return loop.compose(() -> store.changedSince(Long.MAX_VALUE / 2, 1)
+        .compose(now -> {
+          caughtUpTo = now.asOfMillis();
+          return store.listen(payload -> loop.context().runOnContext(v -> receivedOnLoop(payload)),
+              () -> loop.context().runOnContext(v -> catchUpOnLoop("reconnected")));
+        })
+        .onSuccess(v -> pollTimer = vertx.setPeriodic(pollMillis, t -> {
+          catchUpOnLoop(null);
+          engine.pollClaimsOnLoop();
+        })));
+  }
+
+  public Future<Void> close() {
+    return loop.call(() -> {
+      closed = true;
+      if (pollTimer != -1) vertx.cancelTimer(pollTimer);
+      if (progressTimer != -1) vertx.cancelTimer(progressTimer);
+      flushProgressOnLoop();
+      return null;
+    });
+  }
+
+  /** Tells the other nodes that the recurring schedules changed (they read them again). */
+  public void schedulesChangedOnLoop(String scheduleId) {
+    sendOnLoop(NodeMessage.schedules(nodeId, scheduleId));
+  }
+
+  // ---------------------------------------------------------------- this node's changes
+
+  @Override
+  public void added(TaskView task) {
+    local.added(task);
+    remember(task.state());
+    toldStatus.put(task.id(), task.state().status());
+    sendOnLoop(NodeMessage.of(nodeId, NodeMessage.ADDED, task));
+  }
+
+  @Override
+  public void changed(TaskView task) {
+    local.changed(task);
+    TaskState s = task.state();
+    remember(s);
+    NodeMessage message = NodeMessage.of(nodeId, NodeMessage.CHANGED, task);
+    TaskStatus told = s.isTerminal() ? toldStatus.remove(s.id()) : toldStatus.put(s.id(), s.status());
+    if (s.isTerminal() || told != s.status() || s.cancelRequested()) {
+      progress.remove(s.id()); // superseded
+      sendOnLoop(message);
+    } else { // only live values changed: coalesced
+      progress.put(s.id(), message);
+      if (progressTimer == -1) progressTimer = vertx.setTimer(PROGRESS_INTERVAL_MS, t -> {
+        progressTimer = -1;
+        flushProgressOnLoop();
+      });
+    }
+  }
+
+  @Override
+  public void removed(String taskId) {
+    local.removed(taskId);
+    progress.remove(taskId);
+    toldStatus.remove(taskId);
+    seenVersions.remove(taskId);
+    sendOnLoop(NodeMessage.removed(nodeId, taskId));
+  }
+
+  private void remember(TaskState s) {
+    Long seen = seenVersions.get(s.id());
+    if (seen == null || seen < s.version()) seenVersions.put(s.id(), s.version());
+  }
+
+  private void flushProgressOnLoop() {
+    progress.values().forEach(m -> toSend.add(m.encode()));
+    progress.clear();
+    sendNextOnLoop();
+  }
+
+  private void sendOnLoop(NodeMessage message) {
+    if (closed) return;
+    toSend.add(message.encode());
+    sendNextOnLoop();
+  }
+
+  /** One NOTIFY batch in flight at a time; what comes meanwhile goes in the next, in order. */
+  private void sendNextOnLoop() {
+    if (sending || toSend.isEmpty()) return;
+    sending = true;
+    List<String> batch = new ArrayList<>(toSend.subList(0, Math.min(SEND_BATCH, toSend.size())));
+    toSend.subList(0, batch.size()).clear();
+    store.notifyNodes(batch).onComplete(ar -> {
+      sending = false;
+      if (ar.failed()) {
+        // the others catch up from the store when their poll comes (or they reconnect)
+        LOG.warn("could not tell the other nodes of {} change(s): {}", batch.size(), ar.cause().getMessage());
+      }
+      sendNextOnLoop();
+    });
+  }
+
+  // ---------------------------------------------------------------- the others' changes
+
+  private void receivedOnLoop(String payload) {
+    NodeMessage m;
+    try {
+      m = NodeMessage.decode(payload);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("ignored a notification that is not ours: {}", e.getMessage());
+      return;
+    }
+    if (ownIds.contains(m.node()) || engine == null) return; // published here already
+    if (m.kind() == NodeMessage.SCHEDULES) {
+      schedulesChanged.run();
+      return;
+    }
+    if (m.kind() == NodeMessage.REMOVED) {
+      seenVersions.remove(m.id());
+      local.removed(m.id());
+      engine.remoteChangeOnLoop(m.change());
+      return;
+    }
+    Long seen = seenVersions.get(m.id());
+    if (seen == null || seen < m.version()) seenVersions.put(m.id(), m.version());
+    if (m.task() != null) {
+      publishElsewhereOnLoop(m, Json.encodeTree(m.task()));
+    } else { // too big for a notification: read it
+      engine.view(m.id()).onSuccess(view -> publishElsewhereOnLoop(m, TaskJson.encode(view)))
+          .onFailure(e -> LOG.debug("task {} changed on {} but could not be read: {}", m.id(), m.node(), e.getMessage()));
+    }
+    engine.remoteChangeOnLoop(m.change());
+    if (m.terminal()) engine.finishedElsewhereOnLoop(m.task() != null ? TaskJson.read(m.task()) : null, m.id());
+  }
+
+  private void publishElsewhereOnLoop(NodeMessage m, String json) {
+    if (m.kind() == NodeMessage.ADDED) local.addedElsewhereOnLoop(m.id(), m.seq(), json);
+    else local.changedElsewhereOnLoop(m.id(), m.terminal(), json);
+  }
+
+  /**
+   * What changed since the last catch-up (with an overlap), published unless seen already: after
+   * a reconnect (notifications sent meanwhile were lost) and as a slow backstop.
+   */
+  private void catchUpOnLoop(String why) {
+    if (closed || catchingUp || caughtUpTo < 0 || engine == null) return;
+    catchingUp = true;
+    if (why != null) LOG.info("listening to the other nodes again ({}): catching up from the store", why);
+    catchUpFromOnLoop(caughtUpTo - CATCH_UP_OVERLAP_MS);
+  }
+
+  /** One page of changes; a full page means more follow, from where it ended (no overlap then). */
+  private void catchUpFromOnLoop(long from) {
+    store.changedSince(from, CATCH_UP_MAX).onComplete(ar -> {
+      if (ar.failed()) {
+        catchingUp = false;
+        LOG.debug("catch-up from the store failed: {}", ar.cause().getMessage());
+        return;
+      }
+      ClusterStore.Changes changes = ar.result();
+      publishChangesOnLoop(changes);
+      if (changes.tasks().size() >= CATCH_UP_MAX && !closed) {
+        catchUpFromOnLoop(changes.asOfMillis());
+      } else {
+        caughtUpTo = changes.asOfMillis();
+        catchingUp = false;
+      }
+    });
+  }
+
+  private void publishChangesOnLoop(ClusterStore.Changes changes) {
+    for (TaskState t : changes.tasks()) {
+      if (engine.isRunningHereOnLoop(t.id())) continue; // its live events are newer than the store
+      Long seen = seenVersions.get(t.id());
+      if (seen != null && seen >= t.version()) continue;
+      seenVersions.put(t.id(), t.version());
+      TaskView view = TaskView.of(t);
+      if (seen == null && t.status() == TaskStatus.QUEUED && t.version() == 1) {
+        local.addedElsewhereOnLoop(t.id(), t.seq(), TaskJson.encode(view));
+      } else {
+        local.changedElsewhereOnLoop(t.id(), t.isTerminal(), TaskJson.encode(view));
+      }
+      engine.remoteChangeOnLoop(NodeMessage.of(t.owner() == null ? "?" : t.owner(),
+          t.version() == 1 ? NodeMessage.ADDED : NodeMessage.CHANGED, view).change());
+      if (t.isTerminal()) engine.finishedElsewhereOnLoop(t, t.id());
+    }
+    for (String id : changes.deleted()) {
+      if (seenVersions.remove(id) == null) continue;
+      local.removed(id);
+      engine.remoteChangeOnLoop(NodeMessage.removed("?", id).change());
+    }
+  }
+}
