@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.json.Json;
 import io.brinjal.support.JarProcess;
 import io.brinjal.support.PostgresServer;
+import io.brinjal.support.Scrape;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -201,6 +202,14 @@ class ClusterIT {
     JarProcess victim = victimName.startsWith("b-") ? nodes.get(1) : nodes.get(2);
     Set<String> victims = new HashSet<>();
     for (String id : ids) if (task(a, id).get("node_id").asText().equals(victimName)) victims.add(id);
+    double runningHere = 0;
+    for (JarProcess node : nodes) {
+      Scrape scrape = scrape(node);
+      assertEquals(3, scrape.value("brinjal_cluster_nodes"));
+      assertEquals(ids.size(), scrape.value("brinjal_semaphore_running", "semaphore", "multiple"), "the cluster's count");
+      runningHere += scrape.value("brinjal_semaphore_running_here", "semaphore", "multiple");
+    }
+    assertEquals(ids.size(), runningHere, "each node counts its own");
     long killedAt = System.nanoTime();
     victim.killHard();
     await().atMost(Duration.ofSeconds(30)).until(() -> victims.stream().allMatch(id -> ended(task(a, id))));
@@ -214,7 +223,14 @@ class ClusterIT {
         NODE_TIMEOUT_MS);
     for (String id : ids) if (!victims.contains(id)) assertEquals("running", task(a, id).get("status").asText());
     assertEquals(ids.size() - victims.size(), a.json("/semaphores").get(1).get("running").asInt(), "the dead node's permits came back");
+    assertEquals(2, scrape(a).value("brinjal_cluster_nodes"), "the dead node left the cluster");
     for (String id : ids) if (!victims.contains(id)) send(a, "POST", "/" + id + "/cancel");
+  }
+
+  private static Scrape scrape(JarProcess node) throws IOException {
+    HttpResponse<String> reply = node.get("/metrics");
+    assertEquals(200, reply.statusCode());
+    return new Scrape(reply.body());
   }
 
   @Test

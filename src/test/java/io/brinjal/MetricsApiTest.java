@@ -70,6 +70,8 @@ class MetricsApiTest {
     assertEquals(1, during.value("brinjal_semaphore_limit", "semaphore", "single"));
     assertEquals(1, during.value("brinjal_semaphore_running", "semaphore", "single"));
     assertEquals(1, during.value("brinjal_semaphore_waiting", "semaphore", "single"));
+    assertEquals(1, during.value("brinjal_semaphore_running_here", "semaphore", "single"));
+    assertEquals(1, during.value("brinjal_cluster_nodes"));
     assertEquals(10, during.value("brinjal_semaphore_limit", "semaphore", "multiple"));
     assertEquals(0, during.value("brinjal_semaphore_running", "semaphore", "multiple"));
     assertEquals(1, during.value("brinjal_tasks", "status", "running"));
@@ -81,6 +83,7 @@ class MetricsApiTest {
     Scrape after = Scrape.of(http);
     assertEquals(0, after.value("brinjal_semaphore_running", "semaphore", "single"));
     assertEquals(0, after.value("brinjal_semaphore_waiting", "semaphore", "single"));
+    assertEquals(0, after.value("brinjal_semaphore_running_here", "semaphore", "single"));
     assertEquals(2, after.value("brinjal_tasks_finished_total", "task_type", "GateTask", "status", "done"));
   }
 

@@ -3,6 +3,7 @@ package io.brinjal.metrics;
 import io.brinjal.execution.SemaphoreState;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.execution.TaskListener;
+import io.brinjal.store.ClusterStore;
 import io.brinjal.store.TaskState;
 import io.brinjal.recurring.RecurringScheduler;
 import io.brinjal.task.TaskStatus;
@@ -70,6 +71,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   private final Map<TaskStatus, AtomicInteger> tasksByStatus = new EnumMap<>(TaskStatus.class);
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
+  private final AtomicInteger clusterNodes = new AtomicInteger(1);
 
   // fed by the recurring scheduler's callbacks, on the engine's loop
   private final Map<List<String>, Counter> recurringRuns = new HashMap<>();
@@ -89,7 +92,11 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
           .description("How many tasks the semaphore lets run at once").tag("semaphore", name).register(registry);
       semaphoreRunning.put(name, semaphoreGauge("brinjal.semaphore.running", "Tasks holding a permit", name));
       semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
+      semaphoreRunningHere.put(name, semaphoreGauge("brinjal.semaphore.running.here",
+          "Tasks holding a permit on this node (with one node, the same as brinjal_semaphore_running)", name));
     });
+    Gauge.builder("brinjal.cluster.nodes", clusterNodes, AtomicInteger::get).strongReference(true)
+        .description("Nodes sharing the store, a dead one until it is taken over (1 with a store of its own)").register(registry);
     // zero series from the start, so rate() sees the first task of each type
     for (TaskType type : engine.registry().all()) {
       submittedCounter(type.name());
@@ -124,14 +131,18 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
    * nothing of the engine's, so the engine's loop only does the refresh.
    */
   public Future<String> scrape() {
-    return Future.all(engine.semaphores(), engine.countByStatus()).map(both -> {
-      List<SemaphoreState> semaphores = both.resultAt(0);
+    Future<Integer> nodes = engine.store() instanceof ClusterStore cluster
+        ? cluster.nodes().map(List::size) : Future.succeededFuture(1);
+    return Future.all(engine.semaphores(), engine.countByStatus(), nodes).map(all -> {
+      List<SemaphoreState> semaphores = all.resultAt(0);
       for (SemaphoreState s : semaphores) {
         semaphoreRunning.get(s.name()).set(s.running());
         semaphoreWaiting.get(s.name()).set(s.waiting());
+        semaphoreRunningHere.get(s.name()).set(s.runningHere());
       }
-      Map<TaskStatus, Long> counts = both.resultAt(1);
+      Map<TaskStatus, Long> counts = all.resultAt(1);
       tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L).intValue()));
+      clusterNodes.set(all.resultAt(2));
       return registry.scrape();
     });
   }

@@ -1,6 +1,7 @@
 package io.brinjal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,6 +103,34 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CONFIG", missing.toString()))).contains("does not exist"));
     Path broken = file("[1]");
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CONFIG", broken.toString()))).contains("JSON object"));
+  }
+
+  @Test
+  void theStoreIsSqliteByDefaultAndPostgresNeedsAUrl() {
+    BrinjalConfig c = BrinjalConfig.defaults();
+    assertEquals("sqlite", c.store().type());
+    assertEquals("data/brinjal.db", c.store().path());
+    assertTrue(c.store().synchronousFull());
+    BrinjalConfig pg = ConfigLoader.load(Map.of("BRINJAL_STORE_TYPE", "postgres",
+        "BRINJAL_STORE_URL", "postgresql://brinjal@db:5432/tasks", "BRINJAL_STORE_PASSWORD", "s3cret-pass",
+        "BRINJAL_NODE_ID", "node-7", "BRINJAL_CLUSTER_NODE_TIMEOUT_MS", "9000"));
+    assertTrue(pg.store().shared());
+    assertEquals("s3cret-pass", pg.store().password());
+    assertEquals("node-7", pg.cluster().nodeId());
+    assertEquals(9000, pg.cluster().nodeTimeoutMs());
+    assertFalse(pg.store().toString().contains("s3cret"), "never the password in a log line");
+    assertFalse(ConfigLoader.fromJson("{\"store\": {\"type\": \"postgres\", \"url\": \"postgresql://u:hunter22@db/x\"}}")
+        .store().toString().contains("hunter22"));
+
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_STORE_TYPE", "postgres"))).startsWith("store.url"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_STORE_TYPE", "postgres", "BRINJAL_STORE_URL", "mysql://x")))
+        .startsWith("store.url"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_STORE_TYPE", "mongo"))).startsWith("store.type"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_STORE_SYNCHRONOUS", "sometimes"))).startsWith("store.synchronous"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"store\": {\"path\": \"  \"}}")).startsWith("store.path"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_NODE_ID", "two words"))).startsWith("cluster.node_id"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"cluster\": {\"heartbeat_ms\": 1000, \"node_timeout_ms\": 2000}}"))
+        .startsWith("cluster.node_timeout_ms"));
   }
 
   @Test
