@@ -136,15 +136,16 @@ class OperationsApiTest {
       ILoggingEvent end = lines.get(1);
       assertEquals(Level.INFO, end.getLevel());
       assertEquals("io.brinjal.tasks", end.getLoggerName());
-      assertTrue(start.getFormattedMessage().matches("task \\S+ started: NoopTask on semaphore multiple, waited \\d+ ms"),
+      assertTrue(start.getFormattedMessage().matches("task \\S+ started: NoopTask on semaphore multiple, waited \\d+ ms, on node \\S+"),
           start.getFormattedMessage());
-      assertTrue(end.getFormattedMessage().matches("task \\S+ done: NoopTask on semaphore multiple, waited \\d+ ms, ran \\d+ ms"),
+      assertTrue(end.getFormattedMessage().matches("task \\S+ done: NoopTask on semaphore multiple, waited \\d+ ms, ran \\d+ ms, on node \\S+"),
           end.getFormattedMessage());
       Map<String, Object> fields = fields(end);
       assertEquals(done, fields.get("task_id"));
       assertEquals("NoopTask", fields.get("task_type"));
       assertEquals("multiple", fields.get("semaphore"));
       assertEquals("done", fields.get("status"));
+      assertEquals(http.task(done).get("node_id").asText(), fields.get("node_id"));
       assertTrue(fields.containsKey("wait_ms") && fields.containsKey("run_ms"), fields.toString());
 
       ILoggingEvent failure = logs.mentioning(failed).get(1);

@@ -9,7 +9,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One INFO line when a task starts and one when it ends, with id, type, semaphore, wait and
- * run time. The values also go out as key-value pairs, which the JSON log format writes as
+ * run time, and the node that runs it (several nodes share one log pipeline). The values also go out as key-value pairs, which the JSON log format writes as
  * fields. Its own logger ({@code io.brinjal.tasks}) so operators can quiet it alone.
  */
 public final class TaskLog implements TaskListener {
@@ -19,9 +19,9 @@ public final class TaskLog implements TaskListener {
   public void onStarted(TaskState task) {
     if (!LOG.isInfoEnabled()) return;
     fields(LOG.atInfo(), task)
-        .setMessage("task {} started: {} on semaphore {}, waited {} ms")
+        .setMessage("task {} started: {} on semaphore {}, waited {} ms{}")
         .addArgument(task.id()).addArgument(task.taskType()).addArgument(task.semaphore())
-        .addArgument(waitedMillis(task))
+        .addArgument(waitedMillis(task)).addArgument(onNode(task))
         .log();
   }
 
@@ -38,10 +38,10 @@ public final class TaskLog implements TaskListener {
           .addArgument(task.semaphore()).addArgument(waitedMillis(task));
     } else {
       line.addKeyValue("run_ms", ran.toMillis())
-          .setMessage("task {} {}: {} on semaphore {}, waited {} ms, ran {} ms{}")
+          .setMessage("task {} {}: {} on semaphore {}, waited {} ms, ran {} ms{}{}")
           .addArgument(task.id()).addArgument(status).addArgument(task.taskType())
           .addArgument(task.semaphore()).addArgument(waitedMillis(task)).addArgument(ran.toMillis())
-          .addArgument(failure(task));
+          .addArgument(onNode(task)).addArgument(failure(task));
     }
     line.log();
   }
@@ -51,7 +51,12 @@ public final class TaskLog implements TaskListener {
         .addKeyValue("task_type", task.taskType())
         .addKeyValue("semaphore", task.semaphore())
         .addKeyValue("wait_ms", waitedMillis(task));
+    if (task.owner() != null) event.addKeyValue("node_id", task.owner());
     return event;
+  }
+
+  private static String onNode(TaskState task) {
+    return task.owner() == null ? "" : ", on node " + task.owner();
   }
 
   /** The task's own error, in one line: the stack trace is in its JSON, not in the log. */
