@@ -173,6 +173,41 @@ class ClusterIT {
   }
 
   @Test
+  void aSubscriberThatComesBackOnAnotherNodeGetsTheWholeStateAndOnItsOwnNodeWhatItMissed() throws Exception {
+    JarProcess a = nodes.get(0);
+    JarProcess b = nodes.get(1);
+    JarProcess c = nodes.get(2);
+    String path = "/queue/stream?task_updates=true";
+    String first;
+    String lastId;
+    try (Sse stream = Sse.open(b, path)) {
+      assertEquals("queue_updated", stream.next().get("type").asText());
+      first = create(a, "noop_task", "{}");
+      stream.nextMatching(e -> first.equals(e.path("task_id").asText()) && ended(e));
+      lastId = stream.lastId();
+    }
+    // while the subscriber is away, another task comes and goes
+    String second = create(c, "noop_task", "{}");
+    await().atMost(Duration.ofSeconds(20)).until(() -> ended(task(b, second)));
+
+    try (Sse elsewhere = Sse.resume(a, path, lastId)) {
+      JsonNode snapshot = elsewhere.next();
+      assertEquals("queue_updated", snapshot.get("type").asText(), "b's event id means nothing on a: " + snapshot);
+      Map<String, String> statuses = new java.util.HashMap<>();
+      snapshot.get("tasks").forEach(t -> statuses.put(t.get("task_id").asText(), t.get("status").asText()));
+      assertEquals("done", statuses.get(first));
+      assertEquals("done", statuses.get(second), "what happened while away is in the snapshot");
+    }
+    try (Sse sameNode = Sse.resume(b, path, lastId)) {
+      JsonNode added = sameNode.next();
+      assertEquals("task_added", added.get("type").asText(), "b replays what it sent since: " + added);
+      assertEquals(second, added.get("task").get("task_id").asText());
+      assertEquals("done", sameNode.nextMatching(e -> second.equals(e.path("task_id").asText()) && ended(e))
+          .get("status").asText());
+    }
+  }
+
+  @Test
   void aCancelSentToAnyNodeReachesTheNodeThatRunsTheTask() throws Exception {
     String id = create(nodes.get(1), "sleep_task", "{\"sleep_time\": 60, \"semaphore_name\": \"multiple\"}");
     await().atMost(Duration.ofSeconds(20)).until(() -> task(nodes.get(0), id).get("status").asText().equals("running"));
@@ -361,11 +396,17 @@ class ClusterIT {
 
   /** An SSE client on its own thread: events as JSON, in order. */
   private static final class Sse implements AutoCloseable {
-    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.CompletableFuture<HttpResponse<Void>> response;
+    private record Event(String id, JsonNode data) {}
 
-    private Sse(JarProcess node, String path) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).GET().build();
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CompletableFuture<HttpResponse<Void>> response;
+    private volatile String pendingId; // the id: line of the event whose data: line comes next
+    private String lastId; // of the latest event taken
+
+    private Sse(JarProcess node, String path, String lastEventId) {
+      HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).GET();
+      if (lastEventId != null) builder.header("Last-Event-ID", lastEventId);
+      HttpRequest request = builder.build();
       response = CLIENT.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
         @Override
         public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
@@ -374,9 +415,10 @@ class ClusterIT {
 
         @Override
         public void onNext(String line) {
+          if (line.startsWith("id: ")) pendingId = line.substring(4);
           if (!line.startsWith("data: ")) return;
           try {
-            events.add(Json.MAPPER.readTree(line.substring(6)));
+            events.add(new Event(pendingId, Json.MAPPER.readTree(line.substring(6))));
           } catch (IOException e) {
             throw new IllegalStateException(e);
           }
@@ -391,13 +433,22 @@ class ClusterIT {
     }
 
     static Sse open(JarProcess node, String path) {
-      return new Sse(node, path);
+      return new Sse(node, path, null);
+    }
+
+    static Sse resume(JarProcess node, String path, String lastEventId) {
+      return new Sse(node, path, lastEventId);
     }
 
     JsonNode next() throws InterruptedException {
-      JsonNode e = events.poll(30, TimeUnit.SECONDS);
+      Event e = events.poll(30, TimeUnit.SECONDS);
       if (e == null) throw new AssertionError("no event within 30 s");
-      return e;
+      lastId = e.id();
+      return e.data();
+    }
+
+    String lastId() {
+      return lastId;
     }
 
     JsonNode nextMatching(java.util.function.Predicate<JsonNode> wanted) throws InterruptedException {

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event ids keep growing across restarts: they are handed out from blocks reserved in the
  * store before use, so a client's {@code Last-Event-ID} from an earlier run is always below
- * this run's first id and gets a fresh snapshot, never a replay of unrelated events.
+ * this run's first id and gets a fresh snapshot, never a replay of unrelated events. On a store
+ * shared by several nodes the blocks of one node are not adjacent (the others reserve theirs
+ * in between): the ids jump to the next block reserved, so no two nodes ever send the same id,
+ * and an id from another node is never mistaken for one of this node's.
  */
 public final class TaskEvents implements TaskPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(TaskEvents.class);
@@ -37,16 +40,24 @@ public final class TaskEvents implements TaskPublisher {
   private final String everything;
   private final int replayEvents;
   private final LongFunction<Future<Long>> reserveIds;
+  private final long idBlock;
 
   // ---- event-loop confined ----
   private EventRing ring;
   private long seq; // the latest id used (or this run's first id, before any event)
-  private long reservedUpTo; // ids below this are reserved in the store
+  private long blockEnd; // ids below this, in the block in use, are reserved for this node
+  private long nextBlock = -1; // the first id of the block reserved to follow, or -1
   private boolean reserving;
+  private boolean warnedOutOfIds;
   private long lastAddedTaskSeq; // every task with a seq up to this one has been announced
 
   /** @param reserveIds reserves a block of ids in the store, answering its first id */
   public TaskEvents(EventBus bus, int replayEvents, Loop loop, LongFunction<Future<Long>> reserveIds) {
+    this(bus, replayEvents, loop, reserveIds, ID_BLOCK);
+  }
+
+  TaskEvents(EventBus bus, int replayEvents, Loop loop, LongFunction<Future<Long>> reserveIds, long idBlock) {
+    this.idBlock = idBlock;
     this.bus = bus;
     this.loop = loop;
     this.replayEvents = replayEvents;
@@ -66,9 +77,9 @@ public final class TaskEvents implements TaskPublisher {
    * of whose tasks exists already (a snapshot taken now may show them all). Before any publish.
    */
   public Future<Void> start(long lastTaskSeq) {
-    return loop.compose(() -> reserveIds.apply(ID_BLOCK).map(first -> {
+    return loop.compose(() -> reserveIds.apply(idBlock).map(first -> {
       seq = first; // used as the number of a snapshot taken before any event; events follow it
-      reservedUpTo = first + ID_BLOCK;
+      blockEnd = first + idBlock;
       ring = new EventRing(replayEvents, first);
       lastAddedTaskSeq = lastTaskSeq;
       return null;
@@ -141,21 +152,33 @@ public final class TaskEvents implements TaskPublisher {
   }
 
   private long nextSeq() {
-    long next = ++seq;
-    if (!reserving && next >= reservedUpTo - ID_BLOCK / 2) reserveMoreOnLoop();
+    long next = seq + 1;
+    if (next >= blockEnd) {
+      if (nextBlock >= 0) {
+        next = Math.max(next, nextBlock); // the same id with a store of its own, a jump with a shared one
+        blockEnd = nextBlock + idBlock;
+        nextBlock = -1;
+      } else if (!warnedOutOfIds) {
+        // the store could not reserve more in time: go on past the block (ids still grow)
+        warnedOutOfIds = true;
+        LOG.warn("event ids ran past the block reserved in the store (at {}); another node may send the same ids", next);
+      }
+    }
+    seq = next;
+    if (!reserving && nextBlock < 0 && next >= blockEnd - idBlock / 2) reserveMoreOnLoop();
     return next;
   }
 
-  /** The next block, well before this one runs out; blocks of one store follow each other. */
+  /** The next block, well before this one runs out. */
   private void reserveMoreOnLoop() {
     reserving = true;
-    reserveIds.apply(ID_BLOCK).onComplete(ar -> {
+    reserveIds.apply(idBlock).onComplete(ar -> {
       reserving = false;
       if (ar.failed()) {
         LOG.warn("could not reserve more event ids in the store: {}", ar.cause().getMessage());
       } else {
-        if (ar.result() != reservedUpTo) LOG.warn("event ids jumped from {} to {}", reservedUpTo, ar.result());
-        reservedUpTo = ar.result() + ID_BLOCK;
+        nextBlock = ar.result();
+        warnedOutOfIds = false;
       }
     });
   }

@@ -50,4 +50,21 @@ class EventRingTest {
     assertNull(ring.after(999_999, e -> true));
     assertNull(ring.after(5, e -> true));
   }
+
+  @Test
+  void idsWithGapsReplayFromAnIdThisServerSentAndNeverFromOneInAGap() {
+    // this node's blocks: 100..109, then 130..139 (another node took 110..129); 101..104 left
+    EventRing ring = new EventRing(7, 100);
+    for (long seq : new long[] {101, 102, 103, 104, 105, 106, 107, 108, 109, 130, 131}) {
+      ring.add(new StreamEvent(seq, StreamEvent.Kind.QUEUE, null, "{}"));
+    }
+    assertEquals(List.of(105L, 106L, 107L, 108L, 109L, 130L, 131L), seqs(ring.after(104, e -> true)));
+    assertEquals(List.of(109L, 130L, 131L), seqs(ring.after(108, e -> true)));
+    assertEquals(List.of(131L), seqs(ring.after(130, e -> true)));
+    assertEquals(List.of(), ring.after(131, e -> true));
+    assertNull(ring.after(115, e -> true), "115 is another node's: it says nothing about what this node sent");
+    assertNull(ring.after(120, e -> true));
+    assertNull(ring.after(100, e -> true), "the run's first events (101..104) have left the ring");
+    assertNull(ring.after(103, e -> true));
+  }
 }
