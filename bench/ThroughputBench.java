@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp target/brinjal.jar bench/ThroughputBench.java --port 8123 --tasks 40000 --warmup 40000 \
  *       [--concurrency 64] [--server-pid PID]
  * </pre>
+ * Several nodes of one cluster: {@code --port 8123,8124,8125 --server-pid P1,P2,P3}; the
+ * connections are spread over the ports round-robin (each does its POST and its stream on its
+ * own node, as behind a load balancer with keep-alive) and the servers' CPU is summed.
+ * <pre>
+ * </pre>
  * bench/run-e2e.sh starts a server and passes --server-pid when asked to run this program
  * (BENCH_PROGRAM=bench/ThroughputBench.java).
  */
@@ -46,20 +51,20 @@ public class ThroughputBench {
       opt.put(key, args[i + 1]);
     }
     String host = opt.get("host");
-    int port = Integer.parseInt(opt.get("port"));
+    int[] ports = Arrays.stream(opt.get("port").split(",")).mapToInt(Integer::parseInt).toArray();
     int concurrency = Integer.parseInt(opt.get("concurrency"));
-    long serverPid = Long.parseLong(opt.get("server-pid"));
+    long[] serverPids = Arrays.stream(opt.get("server-pid").split(",")).mapToLong(Long::parseLong).toArray();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    System.out.printf("throughput bench against http://%s:%d, %d connections, client on 1 event loop%n",
-        host, port, concurrency);
+    System.out.printf("throughput bench against http://%s:%s, %d connections, client on 1 event loop%n",
+        host, opt.get("port"), concurrency);
 
     int warmup = Integer.parseInt(opt.get("warmup"));
     if (warmup > 0) {
-      Result w = run(vertx, host, port, warmup, concurrency, -1);
+      Result w = run(vertx, host, ports, warmup, concurrency, new long[] {-1});
       System.out.printf(Locale.ROOT, "warm-up: %d tasks in %.1f s (%.0f tasks/s), %d errors%n",
           w.ok, w.seconds, w.ok / w.seconds, w.errors);
     }
-    Result r = run(vertx, host, port, Integer.parseInt(opt.get("tasks")), concurrency, serverPid);
+    Result r = run(vertx, host, ports, Integer.parseInt(opt.get("tasks")), concurrency, serverPids);
     long[] lat = Arrays.copyOf(r.latencyNanos, r.ok);
     Arrays.sort(lat);
     System.out.printf(Locale.ROOT, "THROUGHPUT: %.0f tasks/s (%d done in %.2f s, %d errors)%n",
@@ -80,7 +85,7 @@ public class ThroughputBench {
 
   record Result(int ok, int errors, double seconds, long[] latencyNanos, long clientCpuNanos, long serverCpuNanos) {}
 
-  private static Result run(Vertx vertx, String host, int port, int tasks, int concurrency, long serverPid)
+  private static Result run(Vertx vertx, String host, int[] ports, int tasks, int concurrency, long[] serverPids)
       throws Exception {
     AtomicInteger started = new AtomicInteger();
     AtomicInteger ok = new AtomicInteger();
@@ -89,12 +94,13 @@ public class ThroughputBench {
     AtomicInteger finishedConnections = new AtomicInteger();
     Promise<Void> allDone = Promise.promise();
     long clientCpu0 = clientCpu();
-    long serverCpu0 = serverCpu(serverPid);
+    long serverCpu0 = serverCpu(serverPids);
     long t0 = System.nanoTime();
     var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-    String hostHeader = "Host: " + host + ":" + port + "\r\n";
-    Buffer post = Buffer.buffer("POST /noop_task HTTP/1.1\r\n" + hostHeader + "Content-Length: 0\r\n\r\n");
     for (int c = 0; c < concurrency; c++) {
+      int port = ports[c % ports.length];
+      String hostHeader = "Host: " + host + ":" + port + "\r\n";
+      Buffer post = Buffer.buffer("POST /noop_task HTTP/1.1\r\n" + hostHeader + "Content-Length: 0\r\n\r\n");
       client.connect(port, host).onComplete(ar -> {
         if (ar.failed()) {
           errors.incrementAndGet();
@@ -114,7 +120,7 @@ public class ThroughputBench {
     }
     allDone.future().await(600, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long serverCpu = serverPid > 0 ? serverCpu(serverPid) - serverCpu0 : -1;
+    long serverCpu = serverCpu0 >= 0 ? serverCpu(serverPids) - serverCpu0 : -1;
     client.close().await();
     return new Result(ok.get(), errors.get(), seconds, latency, clientCpu() - clientCpu0, serverCpu);
   }
@@ -219,6 +225,17 @@ public class ThroughputBench {
   private static long clientCpu() {
     return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+  }
+
+  /** utime + stime of the servers together, or -1 if one of them cannot be read. */
+  private static long serverCpu(long[] pids) {
+    long sum = 0;
+    for (long pid : pids) {
+      long cpu = serverCpu(pid);
+      if (cpu < 0) return -1;
+      sum += cpu;
+    }
+    return sum;
   }
 
   /** utime + stime of the server from /proc (Linux, USER_HZ 100), or -1. */
