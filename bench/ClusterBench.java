@@ -77,23 +77,42 @@ public class ClusterBench {
 
   private static final Pattern BUCKET = Pattern.compile("^brinjal_store_claim_seconds_bucket\\{le=\"([^\"]+)\"} (\\S+)$");
 
-  private static boolean claims(List<String> nodes) throws Exception {
-    for (String node : nodes) {
+  /** A node's claim timer as scraped: count, sum (s), max (s), cumulative count per bucket bound. */
+  record Claims(double count, double sum, double max, java.util.LinkedHashMap<String, Double> buckets) {
+    static Claims of(String node) throws Exception {
       String metrics = get(node + "/metrics").body();
-      double count = sample(metrics, "brinjal_store_claim_seconds_count");
-      double sum = sample(metrics, "brinjal_store_claim_seconds_sum");
-      double max = sample(metrics, "brinjal_store_claim_seconds_max");
-      String p99 = "?";
+      java.util.LinkedHashMap<String, Double> buckets = new java.util.LinkedHashMap<>();
       for (String line : metrics.split("\n")) {
         Matcher m = BUCKET.matcher(line);
-        if (m.matches() && Double.parseDouble(m.group(2)) >= 0.99 * count) {
-          p99 = m.group(1).equals("+Inf") ? "> 1 s" : String.format(Locale.ROOT, "<= %.0f ms", Double.parseDouble(m.group(1)) * 1e3);
+        if (m.matches()) buckets.put(m.group(1), Double.parseDouble(m.group(2)));
+      }
+      return new Claims(sample(metrics, "brinjal_store_claim_seconds_count"), sample(metrics, "brinjal_store_claim_seconds_sum"),
+          sample(metrics, "brinjal_store_claim_seconds_max"), buckets);
+    }
+
+    /** What happened between {@code before} and this scrape (max stays the timer's recent max). */
+    Claims since(Claims before) {
+      java.util.LinkedHashMap<String, Double> delta = new java.util.LinkedHashMap<>();
+      buckets.forEach((le, n) -> delta.put(le, n - before.buckets.getOrDefault(le, 0.0)));
+      return new Claims(count - before.count, sum - before.sum, max, delta);
+    }
+
+    String describe() {
+      String p99 = "?";
+      for (var bucket : buckets.entrySet()) {
+        if (bucket.getValue() >= 0.99 * count) {
+          p99 = bucket.getKey().equals("+Inf") ? "> 1 s"
+              : String.format(Locale.ROOT, "<= %.0f ms", Double.parseDouble(bucket.getKey()) * 1e3);
           break;
         }
       }
-      System.out.printf(Locale.ROOT, "claims on %s: %.0f transactions, mean %.2f ms, p99 %s, max (last minutes) %.1f ms%n",
-          node, count, count == 0 ? 0 : sum / count * 1e3, p99, max * 1e3);
+      return String.format(Locale.ROOT, "%.0f transactions, mean %.2f ms, p99 %s, max (last minutes) %.1f ms",
+          count, count == 0 ? 0 : sum / count * 1e3, p99, max * 1e3);
     }
+  }
+
+  private static boolean claims(List<String> nodes) throws Exception {
+    for (String node : nodes) System.out.println("claims on " + node + ": " + Claims.of(node).describe());
     return true;
   }
 
@@ -103,7 +122,6 @@ public class ClusterBench {
     }
     throw new IllegalStateException(name + " not in the scrape (is the store PostgreSQL?)");
   }
-
   // ---------------------------------------------------------------- events
 
   private static boolean events(List<String> nodes, int tasks, double rate) throws Exception {
@@ -136,6 +154,8 @@ public class ClusterBench {
 
     System.out.printf(Locale.ROOT, "events: %d subscribers (one per node), %d sleep_task(s) of 20 ms posted round-robin at %.0f/s%n",
         nodes.size(), tasks, rate);
+    List<Claims> claimsBefore = new ArrayList<>();
+    for (String node : nodes) claimsBefore.add(Claims.of(node));
     List<String> ids = new ArrayList<>();
     long period = (long) (1e9 / rate);
     long next = System.nanoTime();
@@ -177,6 +197,10 @@ public class ClusterBench {
           pct(sorted, 99), sorted[sorted.length - 1] / 1e6);
     }
     if (missing > 0) System.out.printf("%d event(s) did not reach every node within 30 s%n", missing);
+    for (int n = 0; n < nodes.size(); n++) {
+      System.out.println("claims on " + nodes.get(n) + " meanwhile (light load): "
+          + Claims.of(nodes.get(n)).since(claimsBefore.get(n)).describe());
+    }
     return missing == 0 && sorted.length > 0;
   }
 

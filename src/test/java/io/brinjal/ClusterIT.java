@@ -238,13 +238,19 @@ class ClusterIT {
     Set<String> victims = new HashSet<>();
     for (String id : ids) if (task(a, id).get("node_id").asText().equals(victimName)) victims.add(id);
     double runningHere = 0;
+    int runningHereJson = 0;
     for (JarProcess node : nodes) {
       Scrape scrape = scrape(node);
       assertEquals(3, scrape.value("brinjal_cluster_nodes"));
       assertEquals(ids.size(), scrape.value("brinjal_semaphore_running", "semaphore", "multiple"), "the cluster's count");
       runningHere += scrape.value("brinjal_semaphore_running_here", "semaphore", "multiple");
+      JsonNode multiple = node.json("/semaphores").get(1);
+      assertEquals("multiple", multiple.get("name").asText());
+      assertEquals(ids.size(), multiple.get("running").asInt());
+      runningHereJson += multiple.get("running_here").asInt();
     }
     assertEquals(ids.size(), runningHere, "each node counts its own");
+    assertEquals(ids.size(), runningHereJson, "each node counts its own in /semaphores");
     long killedAt = System.nanoTime();
     victim.killHard();
     await().atMost(Duration.ofSeconds(30)).until(() -> victims.stream().allMatch(id -> ended(task(a, id))));
