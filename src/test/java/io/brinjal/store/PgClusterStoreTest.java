@@ -1,5 +1,9 @@
 package io.brinjal.store;
 
+import static io.brinjal.store.StoreTests.T0;
+import static io.brinjal.store.StoreTests.await;
+import static io.brinjal.store.StoreTests.failureOf;
+import static io.brinjal.store.StoreTests.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
-import io.brinjal.json.Json;
 import io.brinjal.support.PostgresServer;
 import io.brinjal.task.TaskStatus;
 import io.vertx.core.Context;
@@ -27,11 +29,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
@@ -45,7 +45,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PgClusterStoreTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00.123Z");
   private static final BrinjalConfig.Retention KEEP_ALL = new BrinjalConfig.Retention(100_000, 100_000);
   private static final Duration LEASE = Duration.ofMillis(300);
 
@@ -74,28 +73,6 @@ class PgClusterStoreTest {
     opened.add(s);
     await(s.open());
     return s;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
-  }
-
-  private static Throwable failureOf(Future<?> future) {
-    try {
-      future.await(60, TimeUnit.SECONDS);
-    } catch (Throwable e) {
-      return e;
-    }
-    throw new AssertionError("expected a failure, got " + future.result());
-  }
-
-  private static TaskState.Builder task(String semaphore) {
-    ObjectNode params = Json.object().put("n", 1);
-    return TaskState.newTask(UUID.randomUUID().toString(), "SleepTask", semaphore, params, T0);
   }
 
   private static TaskState finished(TaskState running, TaskStatus status) {

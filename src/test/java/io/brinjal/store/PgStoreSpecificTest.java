@@ -1,5 +1,11 @@
 package io.brinjal.store;
 
+import static io.brinjal.store.StoreTests.T0;
+import static io.brinjal.store.StoreTests.await;
+import static io.brinjal.store.StoreTests.failureOf;
+import static io.brinjal.store.StoreTests.onEventLoop;
+import static io.brinjal.store.StoreTests.task;
+import static io.brinjal.store.StoreTests.finished;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,12 +37,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PgStoreSpecificTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00.123Z");
   private static final BrinjalConfig.Retention KEEP_ALL = new BrinjalConfig.Retention(100_000, 100_000);
 
   private final PostgresServer server = PostgresServer.get();
@@ -82,39 +84,6 @@ class PgStoreSpecificTest {
     return s;
   }
 
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
-  }
-
-  private static Throwable failureOf(Future<?> future) {
-    try {
-      future.await(60, TimeUnit.SECONDS);
-    } catch (Throwable e) {
-      return e;
-    }
-    throw new AssertionError("expected a failure, got " + future.result());
-  }
-
-  private static TaskState.Builder task(String semaphore) {
-    ObjectNode params = Json.object().put("sleep_time", 0.5).put("name", "a task");
-    return TaskState.newTask(UUID.randomUUID().toString(), "SleepTask", semaphore, params, T0);
-  }
-
-  private static TaskState finished(TaskState running, TaskStatus status, Instant at) {
-    return running.next().status(status).completedAt(at).owner(null).build();
-  }
-
-  /** Runs {@code action} on an event loop and hands its future's outcome back here. */
-  private <T> T onEventLoop(Supplier<Future<T>> action) {
-    Promise<T> answer = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> action.get().onComplete(answer));
-    return await(answer.future());
-  }
-
   private long count(PostgresServer.Database db, String sql) {
     return server.queryLong(db.name(), sql);
   }
@@ -133,7 +102,7 @@ class PgStoreSpecificTest {
     List<PgTaskStore> nodes = new ArrayList<>();
     for (int i = 0; i < 4; i++) nodes.add(open(db.url()));
     List<String> ids = new ArrayList<>();
-    onEventLoop(() -> {
+    onEventLoop(vertx, () -> {
       List<Future<TaskState>> all = new ArrayList<>();
       for (int i = 0; i < 200; i++) all.add(nodes.get(i % 4).insert(task("default").build()));
       return Future.all(all).map(cf -> {
@@ -547,7 +516,7 @@ class PgStoreSpecificTest {
     int n = PgTaskStore.SEARCH_CHUNK * 2 + 345;
     List<String> even = new ArrayList<>();
     List<String> odd = new ArrayList<>();
-    onEventLoop(() -> {
+    onEventLoop(vertx, () -> {
       List<Future<TaskState>> all = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         ObjectNode params = Json.object().put("n", i % 2);

@@ -1,5 +1,11 @@
 package io.brinjal.store;
 
+import static io.brinjal.store.StoreTests.T0;
+import static io.brinjal.store.StoreTests.await;
+import static io.brinjal.store.StoreTests.failureOf;
+import static io.brinjal.store.StoreTests.onEventLoop;
+import static io.brinjal.store.StoreTests.task;
+import static io.brinjal.store.StoreTests.finished;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,8 +38,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SqliteStoreSpecificTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00.123Z");
   private static final BrinjalConfig.Retention KEEP_ALL = new BrinjalConfig.Retention(100_000, 100_000);
 
   @TempDir Path dir;
@@ -78,39 +81,6 @@ class SqliteStoreSpecificTest {
     SqliteTaskStore s = store(file);
     await(s.open());
     return s;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
-
-  private static Throwable failureOf(Future<?> future) {
-    try {
-      future.await(30, TimeUnit.SECONDS);
-    } catch (Throwable e) {
-      return e;
-    }
-    throw new AssertionError("expected a failure, got " + future.result());
-  }
-
-  private static TaskState.Builder task(String semaphore) {
-    ObjectNode params = Json.object().put("sleep_time", 0.5).put("name", "a task");
-    return TaskState.newTask(UUID.randomUUID().toString(), "SleepTask", semaphore, params, T0);
-  }
-
-  private static TaskState finished(TaskState running, TaskStatus status, Instant at) {
-    return running.next().status(status).completedAt(at).owner(null).build();
-  }
-
-  /** Runs {@code action} on an event loop and hands its future's outcome back here. */
-  private <T> T onEventLoop(Supplier<Future<T>> action) {
-    Promise<T> answer = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> action.get().onComplete(answer));
-    return await(answer.future());
   }
 
   private static Connection jdbc(Path file) throws SQLException {
@@ -305,7 +275,7 @@ class SqliteStoreSpecificTest {
     s.bindMetrics(registry);
     int n = 2000;
     long started = System.nanoTime();
-    List<TaskState> inserted = onEventLoop(() -> {
+    List<TaskState> inserted = onEventLoop(vertx, () -> {
       List<Future<TaskState>> all = new ArrayList<>(n);
       for (int i = 0; i < n; i++) all.add(s.insert(task("multiple").build()));
       return Future.all(all).map(cf -> cf.<TaskState>list());
@@ -527,7 +497,7 @@ class SqliteStoreSpecificTest {
     int n = SqliteTaskStore.SEARCH_CHUNK * 2 + 345;
     List<String> even = new ArrayList<>();
     List<String> odd = new ArrayList<>();
-    onEventLoop(() -> {
+    onEventLoop(vertx, () -> {
       List<Future<TaskState>> all = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         ObjectNode params = Json.object().put("n", i % 2);
