@@ -160,15 +160,16 @@ public final class MemoryTaskStore implements TaskStore {
       for (TaskState t : bySeq.values()) {
         if (t.holdsPermit() && (owner == null || owner.equals(t.owner()))) interrupted.add(t);
       }
+      // every decision checked before any is applied: one write, all or nothing
       List<TaskState> recovered = new ArrayList<>(interrupted.size());
       for (TaskState t : interrupted) {
         TaskState next = decide.apply(t);
         if (next.version() != t.version() + 1 || !next.id().equals(t.id())) {
           throw new IllegalArgumentException("decide must answer the next version of the same task");
         }
-        put(t, next);
         recovered.add(next);
       }
+      for (int i = 0; i < interrupted.size(); i++) put(interrupted.get(i), recovered.get(i));
       pruneOnLoop(Integer.MAX_VALUE);
       return recovered;
     });

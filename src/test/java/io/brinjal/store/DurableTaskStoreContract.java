@@ -1,11 +1,18 @@
 package io.brinjal.store;
 
+import static io.brinjal.store.StoreTests.T0;
+import static io.brinjal.store.StoreTests.await;
+import static io.brinjal.store.StoreTests.failureOf;
+import static io.brinjal.store.StoreTests.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.task.TaskStatus;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,4 +60,19 @@ public abstract class DurableTaskStoreContract extends TaskStoreContract {
     assertTrue(insert("single").seq() > a.seq());
     assertTrue(await(store.reserveEventIds(1)) >= events + 500);
   }
+
+  @Test
+  void closeStoresEveryWriteAskedForBeforeItAndRefusesLaterOnes() {
+    List<Future<TaskState>> pending = new ArrayList<>();
+    for (int i = 0; i < 300; i++) pending.add(store.insert(task("multiple").build()));
+    Future<Void> closed = store.close();
+    assertInstanceOf(StoreUnavailableException.class, failureOf(store.insert(task("multiple").build())));
+    await(closed);
+    for (Future<TaskState> f : pending) assertTrue(f.succeeded(), "completed before close: " + f.cause());
+    assertInstanceOf(StoreUnavailableException.class, failureOf(store.get("x")));
+    store = reopenedStore(vertx, retention());
+    await(store.open());
+    assertEquals(300L, await(store.countByStatus()).get(TaskStatus.QUEUED));
+  }
+
 }

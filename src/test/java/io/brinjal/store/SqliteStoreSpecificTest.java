@@ -18,9 +18,7 @@ import io.brinjal.json.Json;
 import io.brinjal.task.TaskStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -352,17 +350,6 @@ class SqliteStoreSpecificTest {
   }
 
   @Test
-  void aDecisionThatIsNotTheNextVersionFailsTheRecoveryAndChangesNothing() {
-    SqliteTaskStore s = open(dir.resolve("tasks.db"));
-    await(s.insert(task("multiple").build()));
-    await(s.insert(task("multiple").build()));
-    List<TaskState> running = await(s.claim("multiple", 5, 5, "node-a", T0));
-    assertInstanceOf(IllegalArgumentException.class, failureOf(s.recover(null,
-        t -> t.id().equals(running.get(0).id()) ? finished(t, TaskStatus.FAILED, T0) : t)));
-    for (TaskState t : running) assertEquals(t, await(s.get(t.id())), "the first decision was rolled back too");
-  }
-
-  @Test
   void aFullDiskFailsTheWholeBatchAndTheStoreRecoversOnceThereIsRoomAgain() {
     SqliteTaskStore s = open(dir.resolve("tasks.db"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -439,56 +426,6 @@ class SqliteStoreSpecificTest {
     assertEquals("after the lock", await(s.get(a.id())).heading());
   }
 
-  @Test
-  void closeStoresEveryWriteAskedForBeforeItAndRefusesLaterOnes() {
-    Path file = dir.resolve("tasks.db");
-    SqliteTaskStore s = open(file);
-    List<Future<TaskState>> pending = new ArrayList<>();
-    for (int i = 0; i < 300; i++) pending.add(s.insert(task("multiple").build()));
-    Future<Void> closed = s.close();
-    assertInstanceOf(StoreUnavailableException.class, failureOf(s.insert(task("multiple").build())));
-    await(closed);
-    for (Future<TaskState> f : pending) assertTrue(f.succeeded(), "completed before close: " + f.cause());
-    assertInstanceOf(StoreUnavailableException.class, failureOf(s.get("x")));
-    assertEquals(300L, await(open(file).countByStatus()).get(TaskStatus.QUEUED));
-  }
-
-  @Test
-  void answersComeBackOnTheCallersContext() {
-    SqliteTaskStore s = open(dir.resolve("tasks.db"));
-    Context context = vertx.getOrCreateContext();
-    Promise<List<Boolean>> checks = Promise.promise();
-    context.runOnContext(v -> {
-      List<Boolean> onContext = new ArrayList<>();
-      s.insert(task("single").build())
-          .compose(t -> {
-            onContext.add(Vertx.currentContext() == context);
-            return s.get(t.id());
-          })
-          .compose(t -> {
-            onContext.add(Vertx.currentContext() == context);
-            return s.claim("single", 1, 1, "n", T0);
-          })
-          .compose(l -> {
-            onContext.add(Vertx.currentContext() == context);
-            return s.update(l.get(0).next().heading("x").build());
-          })
-          .compose(t -> {
-            onContext.add(Vertx.currentContext() == context);
-            return s.update(t); // stale: fails
-          })
-          .recover(e -> {
-            onContext.add(Vertx.currentContext() == context);
-            return s.list(TaskQuery.all(5)).map(p -> null);
-          })
-          .onComplete(ar -> {
-            onContext.add(Vertx.currentContext() == context);
-            checks.complete(onContext);
-          });
-    });
-    assertEquals(List.of(true, true, true, true, true, true), await(checks.future()));
-  }
-
   // ---------------------------------------------------------------- reads
 
   @Test
@@ -522,27 +459,6 @@ class SqliteStoreSpecificTest {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new AssertionError(e);
     }
-  }
-
-  @Test
-  void listMergesSeveralStatusesInSeqOrder() {
-    SqliteTaskStore s = open(dir.resolve("tasks.db"));
-    List<TaskState> all = new ArrayList<>();
-    for (int i = 0; i < 9; i++) all.add(await(s.insert(task("multiple").build())));
-    List<TaskState> running = await(s.claim("multiple", 100, 6, "node-a", T0));
-    for (int i = 0; i < 3; i++) await(s.finish(finished(running.get(i * 2), TaskStatus.DONE, T0.plusSeconds(i))));
-    // statuses now: done, running, done, running, done, running, queued, queued, queued
-    TaskQuery doneOrQueued = new TaskQuery(Set.of(TaskStatus.DONE, TaskStatus.QUEUED), 0, Long.MAX_VALUE, 2);
-    List<String> seen = new ArrayList<>();
-    TaskPage page = await(s.list(doneOrQueued));
-    seen.addAll(page.tasks().stream().map(TaskState::id).toList());
-    while (page.more()) {
-      page = await(s.list(doneOrQueued.after(page.lastSeq())));
-      seen.addAll(page.tasks().stream().map(TaskState::id).toList());
-    }
-    List<Integer> expected = List.of(0, 2, 4, 6, 7, 8);
-    assertEquals(expected.stream().map(i -> all.get(i).id()).toList(), seen);
-    assertFalse(await(s.list(new TaskQuery(Set.of(TaskStatus.DONE, TaskStatus.RUNNING), 0, all.get(5).seq(), 6))).more());
   }
 
   @Test

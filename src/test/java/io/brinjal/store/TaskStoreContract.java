@@ -1,5 +1,10 @@
 package io.brinjal.store;
 
+import static io.brinjal.store.StoreTests.T0;
+import static io.brinjal.store.StoreTests.await;
+import static io.brinjal.store.StoreTests.failureOf;
+import static io.brinjal.store.StoreTests.finished;
+import static io.brinjal.store.StoreTests.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,7 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.json.Json;
 import io.brinjal.task.TaskStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
@@ -35,7 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class TaskStoreContract {
-  protected static final Instant T0 = Instant.parse("2026-12-01T10:00:00.123Z");
   protected Vertx vertx;
   protected TaskStore store;
 
@@ -56,31 +62,6 @@ public abstract class TaskStoreContract {
   @AfterEach
   void closeStore() {
     if (store != null) await(store.close());
-  }
-
-  protected static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
-
-  /** The failure of a future that must fail. */
-  protected static Throwable failureOf(Future<?> future) {
-    try {
-      future.await(30, TimeUnit.SECONDS);
-    } catch (Throwable e) {
-      return e;
-    }
-    throw new AssertionError("expected a failure, got " + future.result());
-  }
-
-  protected static TaskState.Builder task(String semaphore) {
-    ObjectNode params = Json.object();
-    params.put("sleep_time", 0.5);
-    params.put("name", "a task");
-    return TaskState.newTask(UUID.randomUUID().toString(), "SleepTask", semaphore, params, T0);
   }
 
   protected TaskState insert(String semaphore) {
@@ -495,6 +476,78 @@ public abstract class TaskStoreContract {
     await(store.deleteSchedule("nothing-here"));
     assertEquals(List.of("s2"), await(store.schedules()).stream().map(s -> s.get("recurring_id").asText()).toList());
   }
+
+  @Test
+  void listMergesSeveralStatusesInSeqOrder() {
+    List<TaskState> all = new ArrayList<>();
+    for (int i = 0; i < 9; i++) all.add(await(store.insert(task("multiple").build())));
+    List<TaskState> running = await(store.claim("multiple", 100, 6, "node-a", T0));
+    for (int i = 0; i < 3; i++) await(store.finish(finished(running.get(i * 2), TaskStatus.DONE, T0.plusSeconds(i))));
+    // statuses now: done, running, done, running, done, running, queued, queued, queued
+    TaskQuery doneOrQueued = new TaskQuery(Set.of(TaskStatus.DONE, TaskStatus.QUEUED), 0, Long.MAX_VALUE, 2);
+    List<String> seen = new ArrayList<>();
+    TaskPage page = await(store.list(doneOrQueued));
+    seen.addAll(page.tasks().stream().map(TaskState::id).toList());
+    while (page.more()) {
+      page = await(store.list(doneOrQueued.after(page.lastSeq())));
+      seen.addAll(page.tasks().stream().map(TaskState::id).toList());
+    }
+    List<Integer> expected = List.of(0, 2, 4, 6, 7, 8);
+    assertEquals(expected.stream().map(i -> all.get(i).id()).toList(), seen);
+    assertFalse(await(store.list(new TaskQuery(Set.of(TaskStatus.DONE, TaskStatus.RUNNING), 0, all.get(5).seq(), 6))).more());
+  }
+
+  @Test
+  void aDecisionThatIsNotTheNextVersionFailsTheRecoveryAndChangesNothing() {
+    await(store.insert(task("multiple").build()));
+    await(store.insert(task("multiple").build()));
+    List<TaskState> running = await(store.claim("multiple", 5, 5, "node-a", T0));
+    assertInstanceOf(IllegalArgumentException.class, failureOf(store.recover(null,
+        t -> t.id().equals(running.get(0).id()) ? finished(t, TaskStatus.FAILED, T0) : t)));
+    for (TaskState t : running) assertEquals(t, await(store.get(t.id())), "the first decision was rolled back too");
+  }
+
+  @Test
+  void answersComeBackOnTheCallersContext() {
+    Context context = vertx.getOrCreateContext();
+    Promise<List<Boolean>> checks = Promise.promise();
+    List<TaskState> claimed = new ArrayList<>();
+    context.runOnContext(v -> {
+      List<Boolean> onContext = new ArrayList<>();
+      store.insert(task("single").build())
+          .compose(t -> {
+            onContext.add(Vertx.currentContext() == context);
+            return store.get(t.id());
+          })
+          .compose(t -> {
+            onContext.add(Vertx.currentContext() == context);
+            return store.claim("single", 1, 1, "n", T0);
+          })
+          .compose(l -> {
+            onContext.add(Vertx.currentContext() == context);
+            claimed.addAll(l);
+            return store.update(l.get(0).next().heading("x").build());
+          })
+          .compose(t -> {
+            onContext.add(Vertx.currentContext() == context);
+            return store.update(t); // stale: fails
+          })
+          .recover(e -> {
+            onContext.add(Vertx.currentContext() == context);
+            return store.finish(finished(claimed.get(0), TaskStatus.DONE, T0)).map(f -> null); // stale too
+          })
+          .recover(e -> {
+            onContext.add(Vertx.currentContext() == context);
+            return store.list(TaskQuery.all(5)).map(p -> null);
+          })
+          .onComplete(ar -> {
+            onContext.add(Vertx.currentContext() == context);
+            checks.complete(onContext);
+          });
+    });
+    assertEquals(List.of(true, true, true, true, true, true, true), await(checks.future()));
+  }
+
 
   protected static ObjectNode schedule(String id, String cron) {
     return Json.object().put("recurring_id", id).put("cron_expression", cron).put("task_type", "NoopTask");
