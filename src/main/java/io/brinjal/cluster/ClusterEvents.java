@@ -1,9 +1,9 @@
 package io.brinjal.cluster;
 
 import io.brinjal.execution.TaskEngine;
+import io.brinjal.execution.TaskEngine.RemoteChange;
 import io.brinjal.execution.TaskPublisher;
 import io.brinjal.execution.TaskView;
-import io.brinjal.json.Json;
 import io.brinjal.loop.Loop;
 import io.brinjal.store.ClusterStore;
 import io.brinjal.store.TaskState;
@@ -13,7 +13,6 @@ import io.brinjal.wire.TaskJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (waiting lines, cancels and deletes of tasks running here, permits freed elsewhere), so a
  * subscriber on any node sees every task of the cluster. Progress of a running task is told at
  * most every {@value #PROGRESS_INTERVAL_MS} ms (the latest wins); a new task, a new status and a
- * removal go out at once, in order.
+ * removal go out at once, in order. Queue positions are not told: every node ranks the lines.
  *
  * <p>Notifications sent while a node's listening connection was down are lost: after every
  * reconnect, and every {@code poll} interval as a backstop, it asks the store what changed since
@@ -57,7 +56,6 @@ public final class ClusterEvents implements TaskPublisher {
   private final Set<String> ownIds = new HashSet<>(); // this node under every name it had
   private final List<String> toSend = new ArrayList<>();
   private final LinkedHashMap<String, NodeMessage> progress = new LinkedHashMap<>(); // coalesced, by task
-  private final Map<String, TaskStatus> toldStatus = new HashMap<>();
   private final LinkedHashMap<String, Long> seenVersions = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -100,8 +98,8 @@ public final class ClusterEvents implements TaskPublisher {
     return loop.compose(() -> store.changedSince(Long.MAX_VALUE / 2, 1)
         .compose(now -> {
           caughtUpTo = now.asOfMillis();
-          return store.listen(payload -> loop.context().runOnContext(v -> receivedOnLoop(payload)),
-              () -> loop.context().runOnContext(v -> catchUpOnLoop("reconnected")));
+          // called here, on the loop: the store answers on this context
+          return store.listen(this::receivedOnLoop, () -> catchUpOnLoop("reconnected"));
         })
         .onSuccess(v -> pollTimer = vertx.setPeriodic(pollMillis, t -> {
           catchUpOnLoop(null);
@@ -128,43 +126,57 @@ public final class ClusterEvents implements TaskPublisher {
 
   @Override
   public void added(TaskView task) {
-    local.added(task);
-    remember(task.state());
-    toldStatus.put(task.id(), task.state().status());
-    sendOnLoop(NodeMessage.of(nodeId, NodeMessage.ADDED, task));
+    TaskState s = task.state();
+    String json = TaskJson.encode(task); // rendered once, for this node's streams and the others'
+    local.addedOnLoop(s.id(), s.seq(), json);
+    remember(s.id(), s.version());
+    sendOnLoop(NodeMessage.of(nodeId, NodeMessage.ADDED, s, json));
   }
 
   @Override
   public void changed(TaskView task) {
-    local.changed(task);
     TaskState s = task.state();
-    remember(s);
-    NodeMessage message = NodeMessage.of(nodeId, NodeMessage.CHANGED, task);
-    TaskStatus told = s.isTerminal() ? toldStatus.remove(s.id()) : toldStatus.put(s.id(), s.status());
-    if (s.isTerminal() || told != s.status() || s.cancelRequested()) {
-      progress.remove(s.id()); // superseded
-      sendOnLoop(message);
-    } else { // only live values changed: coalesced
-      progress.put(s.id(), message);
-      if (progressTimer == -1) progressTimer = vertx.setTimer(PROGRESS_INTERVAL_MS, t -> {
-        progressTimer = -1;
-        flushProgressOnLoop();
-      });
-    }
+    String json = TaskJson.encode(task);
+    local.changedOnLoop(s.id(), s.isTerminal(), json);
+    remember(s.id(), s.version());
+    progress.remove(s.id()); // superseded
+    sendOnLoop(NodeMessage.of(nodeId, NodeMessage.CHANGED, s, json));
+  }
+
+  /** Live values: at once here, coalesced for the others (the latest wins). */
+  @Override
+  public void progressed(TaskView task) {
+    TaskState s = task.state();
+    String json = TaskJson.encode(task);
+    local.changedOnLoop(s.id(), false, json);
+    remember(s.id(), s.version());
+    progress.put(s.id(), NodeMessage.of(nodeId, NodeMessage.CHANGED, s, json));
+    if (progressTimer == -1) progressTimer = vertx.setTimer(PROGRESS_INTERVAL_MS, t -> {
+      progressTimer = -1;
+      flushProgressOnLoop();
+    });
+  }
+
+  /** Each node ranks the lines itself: a position is news for this node's streams only. */
+  @Override
+  public void positionChanged(TaskView task) {
+    local.changed(task);
   }
 
   @Override
   public void removed(String taskId) {
     local.removed(taskId);
     progress.remove(taskId);
-    toldStatus.remove(taskId);
     seenVersions.remove(taskId);
     sendOnLoop(NodeMessage.removed(nodeId, taskId));
   }
 
-  private void remember(TaskState s) {
-    Long seen = seenVersions.get(s.id());
-    if (seen == null || seen < s.version()) seenVersions.put(s.id(), s.version());
+  /** Whether this version of the task is news (and if so, it is not news any more). */
+  private boolean remember(String taskId, long version) {
+    Long seen = seenVersions.get(taskId);
+    if (seen != null && seen >= version) return false;
+    seenVersions.put(taskId, version);
+    return true;
   }
 
   private void flushProgressOnLoop() {
@@ -216,21 +228,25 @@ public final class ClusterEvents implements TaskPublisher {
       engine.remoteChangeOnLoop(m.change());
       return;
     }
-    Long seen = seenVersions.get(m.id());
-    if (seen == null || seen < m.version()) seenVersions.put(m.id(), m.version());
-    if (m.task() != null) {
-      publishElsewhereOnLoop(m, Json.encodeTree(m.task()));
+    remember(m.id(), m.version());
+    // only a recurring schedule's instances (tasks with a parent) are followed across nodes
+    boolean followed = m.terminal() && m.change().parentId() != null;
+    if (m.taskJson() != null) {
+      publishOnLoop(m.change(), m.taskJson());
+      engine.remoteChangeOnLoop(m.change());
+      if (followed) engine.finishedElsewhereOnLoop(TaskJson.read(m.taskJson()));
     } else { // too big for a notification: read it
-      engine.view(m.id()).onSuccess(view -> publishElsewhereOnLoop(m, TaskJson.encode(view)))
-          .onFailure(e -> LOG.debug("task {} changed on {} but could not be read: {}", m.id(), m.node(), e.getMessage()));
+      engine.remoteChangeOnLoop(m.change());
+      engine.view(m.id()).onSuccess(view -> {
+        publishOnLoop(m.change(), TaskJson.encode(view));
+        if (followed && view.state().isTerminal()) engine.finishedElsewhereOnLoop(view.state());
+      }).onFailure(e -> LOG.debug("task {} changed on {} but could not be read: {}", m.id(), m.node(), e.getMessage()));
     }
-    engine.remoteChangeOnLoop(m.change());
-    if (m.terminal()) engine.finishedElsewhereOnLoop(m.task() != null ? TaskJson.read(m.task()) : null, m.id());
   }
 
-  private void publishElsewhereOnLoop(NodeMessage m, String json) {
-    if (m.kind() == NodeMessage.ADDED) local.addedElsewhereOnLoop(m.id(), m.seq(), json);
-    else local.changedElsewhereOnLoop(m.id(), m.terminal(), json);
+  private void publishOnLoop(RemoteChange change, String json) {
+    if (change.kind() == RemoteChange.Kind.ADDED) local.addedOnLoop(change.taskId(), change.seq(), json);
+    else local.changedOnLoop(change.taskId(), change.status().isTerminal(), json);
   }
 
   /**
@@ -266,23 +282,18 @@ public final class ClusterEvents implements TaskPublisher {
   private void publishChangesOnLoop(ClusterStore.Changes changes) {
     for (TaskState t : changes.tasks()) {
       if (engine.isRunningHereOnLoop(t.id())) continue; // its live events are newer than the store
-      Long seen = seenVersions.get(t.id());
-      if (seen != null && seen >= t.version()) continue;
-      seenVersions.put(t.id(), t.version());
-      TaskView view = TaskView.of(t);
-      if (seen == null && t.status() == TaskStatus.QUEUED && t.version() == 1) {
-        local.addedElsewhereOnLoop(t.id(), t.seq(), TaskJson.encode(view));
-      } else {
-        local.changedElsewhereOnLoop(t.id(), t.isTerminal(), TaskJson.encode(view));
-      }
-      engine.remoteChangeOnLoop(NodeMessage.of(t.owner() == null ? "?" : t.owner(),
-          t.version() == 1 ? NodeMessage.ADDED : NodeMessage.CHANGED, view).change());
-      if (t.isTerminal()) engine.finishedElsewhereOnLoop(t, t.id());
+      boolean unknown = !seenVersions.containsKey(t.id());
+      if (!remember(t.id(), t.version())) continue;
+      RemoteChange change = RemoteChange.of(unknown && t.status() == TaskStatus.QUEUED && t.version() == 1
+          ? RemoteChange.Kind.ADDED : RemoteChange.Kind.CHANGED, t);
+      publishOnLoop(change, TaskJson.encode(TaskView.of(t)));
+      engine.remoteChangeOnLoop(change);
+      if (t.isTerminal() && t.parentId() != null) engine.finishedElsewhereOnLoop(t);
     }
     for (String id : changes.deleted()) {
       if (seenVersions.remove(id) == null) continue;
       local.removed(id);
-      engine.remoteChangeOnLoop(NodeMessage.removed("?", id).change());
+      engine.remoteChangeOnLoop(RemoteChange.removed(id));
     }
   }
 }

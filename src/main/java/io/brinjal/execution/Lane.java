@@ -47,9 +47,12 @@ final class Lane {
 
   // ---- the waiting line
 
-  void enqueue(QueuedTask task) {
+  /** False if the task was waiting here already. */
+  boolean enqueue(QueuedTask task) {
     long key = RankedLine.key(task.priority(), task.seq());
-    if (lineKeys.putIfAbsent(task.id(), key) == null) line.add(key, task.id());
+    if (lineKeys.putIfAbsent(task.id(), key) != null) return false;
+    line.add(key, task.id());
+    return true;
   }
 
   /** False if the task was not waiting here. */

@@ -588,7 +588,7 @@ public final class TaskEngine {
     if (!isActive(run)) return;
     run.lastLiveFlushNanos = System.nanoTime();
     if (run.absorbLiveValues()) {
-      publisher.changed(TaskView.of(run.current()));
+      publisher.progressed(TaskView.of(run.current()));
       saveSoonOnLoop(run);
     }
   }
@@ -727,7 +727,7 @@ public final class TaskEngine {
         TaskState known = recent.get(id);
         Future<TaskState> state = known != null ? Future.succeededFuture(known) : store.get(id);
         state.onSuccess(s -> {
-          if (s != null && s.status() == TaskStatus.QUEUED) publisher.changed(viewOnLoop(s));
+          if (s != null && s.status() == TaskStatus.QUEUED) publisher.positionChanged(viewOnLoop(s));
         });
       }
     });
@@ -836,6 +836,15 @@ public final class TaskEngine {
   public record RemoteChange(Kind kind, String taskId, TaskStatus status, String semaphore, int priority, long seq,
       String owner, boolean cancelRequested, String parentId) {
     public enum Kind { ADDED, CHANGED, REMOVED }
+
+    public static RemoteChange of(Kind kind, TaskState s) {
+      return new RemoteChange(kind, s.id(), s.status(), s.semaphore(), s.priority(), s.seq(), s.owner(),
+          s.cancelRequested(), s.parentId());
+    }
+
+    public static RemoteChange removed(String taskId) {
+      return new RemoteChange(Kind.REMOVED, taskId, null, null, 0, 0, null, false, null);
+    }
   }
 
   /**
@@ -851,18 +860,12 @@ public final class TaskEngine {
       case ADDED -> {
         Lane lane = lanes.get(change.semaphore());
         listeners.forEach(l -> l.onQueuedElsewhere(change.taskId(), change.parentId()));
-        if (lane != null) {
-          lane.enqueue(new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId()));
-          maybeClaimOnLoop(lane);
-        }
+        if (lane != null) enqueueOnLoop(lane, queuedTask(change));
       }
       case CHANGED -> {
         Lane lane = lanes.get(change.semaphore());
         if (change.status() == TaskStatus.QUEUED) { // queued again (a dead node's task taken over)
-          if (lane != null && run == null) {
-            lane.enqueue(new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId()));
-            maybeClaimOnLoop(lane);
-          }
+          if (lane != null && run == null) enqueueOnLoop(lane, queuedTask(change));
         } else if (lane != null && lane.dequeue(change.taskId())) {
           lineMovedOnLoop(lane);
         }
@@ -896,11 +899,18 @@ public final class TaskEngine {
       if (t.isTerminal()) {
         listeners.forEach(l -> l.onFinished(t));
       } else if (t.status() == TaskStatus.QUEUED) {
-        Lane lane = laneFor(t.semaphore());
-        lane.enqueue(QueuedTask.of(t));
-        maybeClaimOnLoop(lane);
+        enqueueOnLoop(laneFor(t.semaphore()), QueuedTask.of(t));
       }
     }
+  }
+
+  /** Lines a task up and tries a claim, unless it was in line already (nothing changed then). */
+  private void enqueueOnLoop(Lane lane, QueuedTask task) {
+    if (lane.enqueue(task)) maybeClaimOnLoop(lane);
+  }
+
+  private static QueuedTask queuedTask(RemoteChange change) {
+    return new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId());
   }
 
   /**
@@ -932,16 +942,10 @@ public final class TaskEngine {
     }
   }
 
-  /** A task that ran on another node ended (null state: read it from the store first). */
-  public void finishedElsewhereOnLoop(TaskState ended, String taskId) {
+  /** A task with a parent that ran on another node ended (see {@link TaskListener#onFinishedElsewhere}). */
+  public void finishedElsewhereOnLoop(TaskState ended) {
     loop.check();
-    if (ended != null) {
-      listeners.forEach(l -> l.onFinishedElsewhere(ended));
-      return;
-    }
-    store.get(taskId).onSuccess(state -> {
-      if (state != null && state.isTerminal()) listeners.forEach(l -> l.onFinishedElsewhere(state));
-    });
+    listeners.forEach(l -> l.onFinishedElsewhere(ended));
   }
 
   /** Whether the task runs on this node (its live values are newer than the store's). */

@@ -20,8 +20,9 @@ public interface TaskListener {
   default void onRemoved(String taskId) {}
 
   /**
-   * With several nodes: a task that ran on another node reached a terminal status (its fields as
-   * its JSON shows them). Only what follows tasks across nodes (recurring schedules) needs it.
+   * With several nodes: a task with a parent (a recurring schedule's instance) that ran on another
+   * node reached a terminal status (its fields as its JSON shows them). Only recurring schedules
+   * follow tasks across nodes, so the others' ends of tasks without a parent are not reported.
    */
   default void onFinishedElsewhere(TaskState task) {}
 

@@ -9,8 +9,24 @@ public interface TaskPublisher {
   /** A new task (queued). */
   void added(TaskView task);
 
-  /** A task's state or live values changed; a terminal status is its last change. */
+  /** A task's state changed; a terminal status is its last change. */
   void changed(TaskView task);
+
+  /**
+   * Only the live values of a running task changed (progress, heading, body, image, results):
+   * the latest supersedes the ones before, so a publisher may coalesce them.
+   */
+  default void progressed(TaskView task) {
+    changed(task);
+  }
+
+  /**
+   * A waiting task's place in line moved. Every node ranks the lines itself, so this concerns
+   * only the streams of the node that computed it.
+   */
+  default void positionChanged(TaskView task) {
+    changed(task);
+  }
 
   /** The task left the store (deleted or pruned). */
   void removed(String taskId);

@@ -85,7 +85,8 @@ public interface ClusterStore extends TaskStore {
   /**
    * Listens for payloads on a connection of its own, reconnecting when it is lost. Payloads sent
    * while it was disconnected are lost: {@code reconnected} runs after every reconnect so the
-   * caller can catch up (see {@link #changedSince}). Answers once listening.
+   * caller can catch up (see {@link #changedSince}). Both run on the caller's context. Answers
+   * once listening.
    */
   Future<Void> listen(Consumer<String> payload, Runnable reconnected);
 

@@ -120,27 +120,23 @@ public final class TaskEvents implements TaskPublisher {
 
   @Override
   public void added(TaskView task) {
-    lastAddedTaskSeq = Math.max(lastAddedTaskSeq, task.state().seq());
-    publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, task.id(),
-        "{\"type\":\"task_added\",\"task\":" + TaskJson.encode(task) + "}"));
+    addedOnLoop(task.id(), task.state().seq(), TaskJson.encode(task));
   }
 
   @Override
   public void changed(TaskView task) {
-    boolean terminal = task.state().isTerminal();
-    publish(taskAddress(task.id()), new StreamEvent(nextSeq(),
-        terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, task.id(), TaskJson.encode(task)));
+    changedOnLoop(task.id(), task.state().isTerminal(), TaskJson.encode(task));
   }
 
-  /** Another node added a task; {@code taskJson} is its rendering of it. */
-  public void addedElsewhereOnLoop(String taskId, long taskSeq, String taskJson) {
+  /** A task was added (here or on another node); {@code taskJson} is its rendering. */
+  public void addedOnLoop(String taskId, long taskSeq, String taskJson) {
     lastAddedTaskSeq = Math.max(lastAddedTaskSeq, taskSeq);
     publish(queueAddress(), new StreamEvent(nextSeq(), StreamEvent.Kind.QUEUE, taskId,
         "{\"type\":\"task_added\",\"task\":" + taskJson + "}"));
   }
 
-  /** Another node changed a task; {@code taskJson} is its rendering of it. */
-  public void changedElsewhereOnLoop(String taskId, boolean terminal, String taskJson) {
+  /** A task changed (here or on another node); {@code taskJson} is its rendering. */
+  public void changedOnLoop(String taskId, boolean terminal, String taskJson) {
     publish(taskAddress(taskId), new StreamEvent(nextSeq(),
         terminal ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK, taskId, taskJson));
   }

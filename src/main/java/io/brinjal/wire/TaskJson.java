@@ -34,7 +34,13 @@ public final class TaskJson {
    * The state a task JSON shows (for a change announced by another node): every stored field
    * clients see; {@code seq}, {@code version} and the fields clients never see are left empty.
    */
-  public static TaskState read(JsonNode json) {
+  public static TaskState read(String text) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not a task JSON: " + e.getOriginalMessage());
+    }
     TaskState.Builder b = TaskState.newTask(text(json, "task_id"), text(json, "task_type"), text(json, "semaphore_name"),
         json.get("params") instanceof ObjectNode p ? p : Json.object(), instant(json, "created_at"));
     TaskStatus status = TaskStatus.fromWire(text(json, "status"));
