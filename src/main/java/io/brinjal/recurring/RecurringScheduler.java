@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,7 @@ public final class RecurringScheduler {
 
       @Override
       public void onFinished(TaskState task) {
-        instanceEndedOnLoop(task);
+        instanceEndedOnLoop(task, true);
       }
 
       @Override
@@ -117,7 +118,7 @@ public final class RecurringScheduler {
 
       @Override
       public void onFinishedElsewhere(TaskState task) {
-        instanceEndedOnLoop(task);
+        instanceEndedOnLoop(task, false); // the node where it ended stores the statistics
       }
     });
   }
@@ -219,12 +220,7 @@ public final class RecurringScheduler {
       Schedule s = findOnLoop(id);
       forgetOnLoop(s);
       LOG.info("recurring {} deleted", id);
-      if (!s.kept) return Future.<Void>succeededFuture();
-      return store.deleteSchedule(s.id).onSuccess(v -> tellOtherNodes.accept(s.id)).recover(e -> {
-        rememberOnLoop(s);
-        armOnLoop();
-        return Future.failedFuture(e);
-      });
+      return storeOrUndoOnLoop(s, () -> store.deleteSchedule(s.id), () -> rememberOnLoop(s));
     });
   }
 
@@ -394,8 +390,12 @@ public final class RecurringScheduler {
 
   /** After a change asked for over HTTP: done once the store holds it (and the other nodes are told), else undone. */
   private Future<Void> saveOrUndoOnLoop(Schedule s, Runnable undo) {
+    return storeOrUndoOnLoop(s, () -> store.saveSchedule(s.id, s.toStoredJson()), undo);
+  }
+
+  private Future<Void> storeOrUndoOnLoop(Schedule s, Supplier<Future<Void>> write, Runnable undo) {
     if (!s.kept) return Future.succeededFuture();
-    return store.saveSchedule(s.id, s.toStoredJson()).onSuccess(v -> tellOtherNodes.accept(s.id)).recover(e -> {
+    return write.get().onSuccess(v -> tellOtherNodes.accept(s.id)).recover(e -> {
       undo.run();
       armOnLoop();
       return Future.failedFuture(e);
@@ -432,7 +432,7 @@ public final class RecurringScheduler {
         }
         // from now, not from the missed match: however late the wake-up, one firing catches up
         if (s.enabled) s.nextRun = s.spec.cron().nextAfter(now).orElse(null);
-        persistQuietlyOnLoop(s);
+        if (cluster == null) persistQuietlyOnLoop(s); // with several nodes, the one that fires stores it
       }
     } finally {
       armOnLoop();
@@ -507,7 +507,7 @@ public final class RecurringScheduler {
     byInstance.put(taskId, s);
   }
 
-  private void instanceEndedOnLoop(TaskState task) {
+  private void instanceEndedOnLoop(TaskState task, boolean endedHere) {
     Schedule s = byInstance.remove(task.id());
     if (s == null) return;
     s.active.remove(task.id());
@@ -520,7 +520,7 @@ public final class RecurringScheduler {
           ? task.errorMessage() : task.errorType() + ": " + task.errorMessage());
       default -> s.totalRuns++; // cancelled: neither a success nor a failure
     }
-    persistQuietlyOnLoop(s);
+    if (endedHere) persistQuietlyOnLoop(s);
   }
 
   private void failedOnLoop(Schedule s, String error) {
