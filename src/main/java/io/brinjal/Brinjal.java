@@ -68,7 +68,7 @@ public final class Brinjal {
     this.clusterEvents = shared == null ? null
         : new ClusterEvents(vertx, ownerLoop, shared, events, config.cluster().pollMs());
     this.engine = new TaskEngine(vertx, owner, config, registry, store, clusterEvents != null ? clusterEvents : events, clock,
-        NodeIds.newNodeId());
+        NodeIds.fresh(NodeIds.host()));
     this.scheduler = new RecurringScheduler(engine, clock);
     if (shared != null) {
       clusterEvents.attach(engine);

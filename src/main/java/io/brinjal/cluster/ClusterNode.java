@@ -1,5 +1,6 @@
 package io.brinjal.cluster;
 
+import io.brinjal.NodeIds;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.loop.Loop;
@@ -9,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +62,9 @@ public final class ClusterNode {
     this.timeout = Duration.ofMillis(config.nodeTimeoutMs());
   }
 
-  /** A name never used before: the configured one (or the engine's) and a fresh suffix. */
+  /** A name never used before: the configured one (or the host's) and a fresh suffix. */
   private String freshName() {
-    String base = baseName.isEmpty() ? engine.nodeIdOnLoop().replaceAll("-[0-9a-f]{8}$", "") : baseName;
-    return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return NodeIds.fresh(baseName.isEmpty() ? NodeIds.host() : baseName);
   }
 
   /** Joins (under a fresh name) and starts renewing; completes once joined. */
@@ -84,10 +83,6 @@ public final class ClusterNode {
         return null;
       });
     });
-  }
-
-  public String nodeIdOnLoop() {
-    return nodeId;
   }
 
   /** Renewed within half the timeout: no other node can have taken this one for dead yet. */

@@ -136,11 +136,6 @@ public record BrinjalConfig(
       return new Store("memory", "", 5000, true);
     }
 
-    /** A PostgreSQL store that several servers share; the password may instead be in the URL. */
-    public static Store postgres(String url, String password, int poolSize) {
-      return new Store("postgres", "", 5000, true, url, password, poolSize);
-    }
-
     /** Whether other servers may share it (their tasks and events reach this one through it). */
     public boolean shared() {
       return type.equals("postgres");
@@ -191,10 +186,6 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
-  }
-
-  public BrinjalConfig withCluster(Cluster cluster) {
     return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster);
   }
 

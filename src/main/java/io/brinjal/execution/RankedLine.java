@@ -62,10 +62,6 @@ final class RankedLine {
     return size;
   }
 
-  boolean isEmpty() {
-    return size == 0;
-  }
-
   void add(long key, String id) {
     if (blocks.isEmpty()) blocks.add(new Block());
     int b = blockFor(key);

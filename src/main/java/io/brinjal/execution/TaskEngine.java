@@ -147,11 +147,6 @@ public final class TaskEngine {
     return nodeId;
   }
 
-  /** Whether other nodes share the store (PostgreSQL). */
-  public boolean shared() {
-    return shared;
-  }
-
   /**
    * Asked on the loop before every claim: false keeps this node from taking new tasks (a node
    * that has not renewed its lease for a while may have been taken for dead).
@@ -519,9 +514,7 @@ public final class TaskEngine {
 
   private void endedOnLoop(LocalRun run, TaskState terminal, List<String> pruned) {
     Lane lane = run.lane;
-    lane.running.remove(run);
-    lane.finishing--;
-    runs.remove(run.id());
+    freePermitOnLoop(run);
     LOG.debug("semaphore {} released by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
     if (terminal.status() != TaskStatus.CANCELLED && terminal.startedAt() != null) {
       lane.recordRunTime(Duration.between(terminal.startedAt(), terminal.completedAt()));
@@ -531,21 +524,26 @@ public final class TaskEngine {
     publisher.changed(TaskView.of(terminal));
     listeners.forEach(l -> l.onFinished(terminal));
     prunedOnLoop(pruned);
-    Path scratch = run.control.scratchDirIfCreated();
-    if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
-    maybeClaimOnLoop(lane);
-    if (drained != null && runs.isEmpty()) drained.tryComplete();
+    afterRunOnLoop(run);
   }
 
   /** A fenced run's thread left: its permit is free here; the cluster already has its end. */
   private void releasedQuietlyOnLoop(LocalRun run) {
-    Lane lane = run.lane;
-    lane.running.remove(run);
-    lane.finishing--;
+    freePermitOnLoop(run);
+    afterRunOnLoop(run);
+  }
+
+  private void freePermitOnLoop(LocalRun run) {
+    run.lane.running.remove(run);
+    run.lane.finishing--;
     runs.remove(run.id());
+  }
+
+  /** What follows a run's end: its scratch folder goes, the freed permit is offered, a drain may complete. */
+  private void afterRunOnLoop(LocalRun run) {
     Path scratch = run.control.scratchDirIfCreated();
     if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
-    maybeClaimOnLoop(lane);
+    maybeClaimOnLoop(run.lane);
     if (drained != null && runs.isEmpty()) drained.tryComplete();
   }
 

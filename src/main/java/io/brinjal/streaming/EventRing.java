@@ -13,22 +13,20 @@ import java.util.function.Predicate;
  */
 final class EventRing {
   private final StreamEvent[] slots; // in the order added, circular
-  private final long firstId;
   private long added; // events ever added; the newest is at (added - 1) % length
-  private int size;
-  private long lastEvictedSeq; // the newest event no longer held: replaying after it is still whole
+  /** The id just before the oldest event held: this run's first id until an event is evicted. */
+  private long beforeOldest;
 
   /** @param firstId this run's first id: events are numbered after it, anything below is from an earlier run */
   EventRing(int capacity, long firstId) {
     this.slots = new StreamEvent[Math.max(1, capacity)];
-    this.firstId = firstId;
+    this.beforeOldest = firstId;
   }
 
   void add(StreamEvent event) {
     int slot = (int) (added++ % slots.length);
-    if (slots[slot] != null) lastEvictedSeq = slots[slot].seq();
+    if (slots[slot] != null) beforeOldest = slots[slot].seq();
     slots[slot] = event;
-    size = Math.min(size + 1, slots.length);
   }
 
   /**
@@ -38,10 +36,7 @@ final class EventRing {
    */
   List<StreamEvent> after(long seq, Predicate<StreamEvent> filter) {
     int from; // the first position (0 = oldest held) to replay
-    if (seq == firstId) {
-      if (added > size) return null; // the run's first events have left the ring
-      from = 0; // a snapshot numbered before any event
-    } else if (added > size && seq == lastEvictedSeq) {
+    if (seq == beforeOldest) {
       from = 0;
     } else {
       int at = position(seq);
@@ -49,22 +44,26 @@ final class EventRing {
       from = at + 1;
     }
     List<StreamEvent> out = new ArrayList<>();
-    for (int i = from; i < size; i++) {
+    for (int i = from; i < size(); i++) {
       StreamEvent e = at(i);
       if (filter.test(e)) out.add(e);
     }
     return out;
   }
 
+  private int size() {
+    return (int) Math.min(added, slots.length);
+  }
+
   /** The i-th event held, 0 being the oldest. */
   private StreamEvent at(int i) {
-    return slots[(int) ((added - size + i) % slots.length)];
+    return slots[(int) ((added - size() + i) % slots.length)];
   }
 
   /** Where the event numbered {@code seq} is held (ids grow in the order added), or -1. */
   private int position(long seq) {
     int low = 0;
-    int high = size - 1;
+    int high = size() - 1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
       long midSeq = at(mid).seq();

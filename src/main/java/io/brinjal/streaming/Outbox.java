@@ -31,7 +31,7 @@ final class Outbox {
 
     void writeChunk(String piece);
 
-    void endChunked(StreamEvent event);
+    void endChunked();
 
     void onDrain(Runnable drained);
 
@@ -130,7 +130,7 @@ final class Outbox {
       }
       String piece = ar.result();
       if (piece == null) {
-        sink.endChunked(current);
+        sink.endChunked();
         chunked = null;
         flush();
         return;
@@ -160,14 +160,6 @@ final class Outbox {
         action.run();
       }
     }
-  }
-
-  boolean isBacklogged() {
-    return !backlog.isEmpty();
-  }
-
-  long backlogBytes() {
-    return backlogBytes;
   }
 
   /** The slow-client timeout ran out, or the backlog bound was passed. */

@@ -72,8 +72,8 @@ final class SseConnection extends StreamConnection {
   }
 
   @Override
-  public void endChunked(StreamEvent event) {
-    response.write(StreamEvent.sseTail());
+  public void endChunked() {
+    response.write(StreamEvent.SSE_TAIL);
   }
 
   @Override

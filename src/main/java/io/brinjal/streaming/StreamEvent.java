@@ -72,18 +72,16 @@ public final class StreamEvent {
     return "id: " + seq + "\ndata: {" + QUEUE_UPDATED_HEAD;
   }
 
-  public static String sseTail() {
-    return "]}\n\n";
-  }
+  /** What a chunked SSE event ends with, after its last piece. */
+  public static final String SSE_TAIL = "]}\n\n";
 
   /** What a chunked WebSocket message starts with, before its first piece. */
   public String webSocketHead() {
     return "{\"seq\":" + seq + "," + QUEUE_UPDATED_HEAD;
   }
 
-  public static String webSocketTail() {
-    return "]}";
-  }
+  /** What a chunked WebSocket message ends with, after its last piece. */
+  public static final String WEBSOCKET_TAIL = "]}";
 
   public long seq() {
     return seq;

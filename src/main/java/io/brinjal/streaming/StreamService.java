@@ -161,17 +161,20 @@ public final class StreamService {
    * replace their card with each event, so the latest state always wins.)
    */
   Future<Snapshot> taskSnapshot(String taskId, Long resumeFrom) {
-    return events.loop().call(() -> new Mark(events.currentSeqOnLoop(), 0,
-            resumeFrom == null ? null : events.taskEventsAfterOnLoop(taskId, resumeFrom)))
-        .compose(mark -> engine.view(taskId)
-            .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(null) : Future.failedFuture(e))
-            .map(view -> {
-              boolean ended = view == null || view.state().isTerminal();
-              if (mark.missed() != null && (!mark.missed().isEmpty() || !ended)) return new Snapshot(mark.seq(), mark.missed());
-              if (view == null) throw new NotFoundException("task " + taskId + " not found");
-              StreamEvent.Kind kind = ended ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK;
-              return new Snapshot(mark.seq(), List.of(new StreamEvent(mark.seq(), kind, taskId, TaskJson.encode(view))));
-            }));
+    return events.loop().compose(() -> {
+      long seq = events.currentSeqOnLoop();
+      List<StreamEvent> missed = resumeFrom == null ? null : events.taskEventsAfterOnLoop(taskId, resumeFrom);
+      if (missed != null && !missed.isEmpty()) return Future.succeededFuture(new Snapshot(seq, missed));
+      return engine.view(taskId) // on the same loop: read right after the number was taken
+          .recover(e -> e instanceof NotFoundException ? Future.succeededFuture(null) : Future.failedFuture(e))
+          .map(view -> {
+            boolean ended = view == null || view.state().isTerminal();
+            if (missed != null && !ended) return new Snapshot(seq, missed); // nothing missed, more to come
+            if (view == null) throw new NotFoundException("task " + taskId + " not found");
+            StreamEvent.Kind kind = ended ? StreamEvent.Kind.TASK_TERMINAL : StreamEvent.Kind.TASK;
+            return new Snapshot(seq, List.of(new StreamEvent(seq, kind, taskId, TaskJson.encode(view))));
+          });
+    });
   }
 
   /**
@@ -202,10 +205,6 @@ public final class StreamService {
     // requests run on duplicated contexts (one per request): key by the event loop's own context
     Context loop = ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap();
     return hubs.computeIfAbsent(loop, c -> new StreamHub(engine.vertx()));
-  }
-
-  TaskEngine engine() {
-    return engine;
   }
 
   TaskEvents events() {

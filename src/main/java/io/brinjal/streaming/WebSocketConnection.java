@@ -58,8 +58,8 @@ final class WebSocketConnection extends StreamConnection {
   }
 
   @Override
-  public void endChunked(StreamEvent event) {
-    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(StreamEvent.webSocketTail()), true));
+  public void endChunked() {
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(StreamEvent.WEBSOCKET_TAIL), true));
   }
 
   @Override
