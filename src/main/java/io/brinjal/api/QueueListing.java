@@ -18,14 +18,12 @@ import java.util.Set;
  * clients keep working); what is held in memory is at most one page, however long the queue.
  */
 final class QueueListing {
-  /** Tasks rendered at a time when the whole list is streamed. */
-  static final int PAGE = 500;
   static final int MAX_LIMIT = 1000;
 
   private QueueListing() {}
 
   /** The query string of a listing, checked: a bad value is a 422 naming it. */
-  record Request(Integer limit, long after, Set<TaskStatus> statuses, String statusParam) {
+  record Request(Integer limit, long after, Set<TaskStatus> statuses) {
     static Request of(RoutingContext ctx) {
       Integer limit = null;
       String rawLimit = single(ctx, "limit");
@@ -61,7 +59,7 @@ final class QueueListing {
           statuses.add(status);
         }
       }
-      return new Request(limit, after, statuses, rawStatus);
+      return new Request(limit, after, statuses);
     }
 
     TaskQuery query(int pageSize) {
@@ -86,16 +84,11 @@ final class QueueListing {
     if (page.more()) {
       StringBuilder next = new StringBuilder(ctx.request().path()).append("?limit=").append(request.limit())
           .append("&after=").append(page.lastSeq());
-      if (request.statusParam() != null) next.append("&status=").append(String.join(",",
+      if (!request.statuses().isEmpty()) next.append("&status=").append(String.join(",",
           request.statuses().stream().map(TaskStatus::wire).toList()));
       ctx.response().putHeader("Link", "<" + next + ">; rel=\"next\"");
     }
-    StringBuilder body = new StringBuilder("[");
-    for (int i = 0; i < page.tasks().size(); i++) {
-      if (i > 0) body.append(',');
-      body.append(TaskJson.encode(page.tasks().get(i)));
-    }
-    Replies.json(ctx, 200, body.append(']').toString());
+    Replies.json(ctx, 200, "[" + TaskJson.join(page.tasks()) + "]");
   }
 
   /**

@@ -87,7 +87,7 @@ public final class TaskRoutes {
   private void handleQueue(RoutingContext ctx) {
     QueueListing.Request request = QueueListing.Request.of(ctx);
     if (request.limit() == null) {
-      QueueListing.streamAll(ctx, new TaskListChunks(engine, request.query(QueueListing.PAGE)));
+      QueueListing.streamAll(ctx, new TaskListChunks(engine, request.query(TaskListChunks.PAGE)));
       return;
     }
     engine.page(request.query(request.limit()))
@@ -97,12 +97,11 @@ public final class TaskRoutes {
 
   private void handleTaskTypes(RoutingContext ctx) {
     ArrayNode out = Json.NODES.arrayNode();
-    var semaphores = engine.config().semaphores();
     for (TaskType type : engine.registry().all()) {
       ObjectNode o = out.addObject();
       o.put("name", type.name());
       o.put("route", type.route());
-      o.put("semaphore", semaphores.containsKey(type.declaredSemaphore()) ? type.declaredSemaphore() : "default");
+      o.put("semaphore", engine.semaphoreFor(type.declaredSemaphore()));
       o.put("description", type.description());
       ArrayNode params = o.putArray("params");
       type.params().values().forEach(p -> params.add(p.describe()));

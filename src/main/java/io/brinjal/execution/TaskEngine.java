@@ -333,6 +333,11 @@ public final class TaskEngine {
     }
   }
 
+  /** The semaphore a task declaring {@code declared} runs under: a name not configured falls back to {@code default}. */
+  public String semaphoreFor(String declared) {
+    return declared != null && config.semaphores().containsKey(declared) ? declared : "default";
+  }
+
   private Lane laneFor(String semaphore) {
     Lane lane = semaphore == null ? null : lanes.get(semaphore);
     if (lane != null) return lane;
@@ -516,9 +521,7 @@ public final class TaskEngine {
     Lane lane = run.lane;
     freePermitOnLoop(run);
     LOG.debug("semaphore {} released by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
-    if (terminal.status() != TaskStatus.CANCELLED && terminal.startedAt() != null) {
-      lane.recordRunTime(Duration.between(terminal.startedAt(), terminal.completedAt()));
-    }
+    if (terminal.status() != TaskStatus.CANCELLED && terminal.runTime() != null) lane.recordRunTime(terminal.runTime());
     if (run.removed) recent.forget(terminal.id());
     else recent.remember(terminal);
     publisher.changed(TaskView.of(terminal));

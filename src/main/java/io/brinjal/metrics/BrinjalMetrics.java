@@ -201,16 +201,14 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   @Override
   public void onStarted(TaskState task) {
     timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", task)
-        .record(Duration.between(task.createdAt(), task.startedAt()));
+        .record(task.waitTime());
   }
 
   @Override
   public void onFinished(TaskState task) {
     finishedCounter(task.taskType(), task.status().wire()).increment();
-    if (task.startedAt() != null && task.completedAt() != null) {
-      timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task)
-          .record(Duration.between(task.startedAt(), task.completedAt()));
-    }
+    Duration ran = task.runTime();
+    if (ran != null) timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task).record(ran);
   }
 
   private Counter submittedCounter(String type) {

@@ -28,7 +28,7 @@ public final class TaskLog implements TaskListener {
   @Override
   public void onFinished(TaskState task) {
     if (!LOG.isInfoEnabled()) return;
-    Duration ran = task.startedAt() == null ? null : Duration.between(task.startedAt(), task.completedAt());
+    Duration ran = task.runTime();
     String status = task.status().wire();
     LoggingEventBuilder line = fields(LOG.atInfo(), task).addKeyValue("status", status);
     if (ran == null) {

@@ -3,6 +3,7 @@ package io.brinjal.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.task.TaskStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -86,6 +87,16 @@ public record TaskState(
 
   public boolean isTerminal() {
     return status.isTerminal();
+  }
+
+  /** From submission to getting a permit; null while it has none. */
+  public Duration waitTime() {
+    return startedAt == null ? null : Duration.between(createdAt, startedAt);
+  }
+
+  /** From getting a permit to the end; null until it ends, or if it never started. */
+  public Duration runTime() {
+    return startedAt == null || completedAt == null ? null : Duration.between(startedAt, completedAt);
   }
 
   /** Running or cancelling: it holds a permit of its semaphore. */

@@ -191,11 +191,8 @@ public final class StreamService {
       return new Mark(events.currentSeqOnLoop(), events.lastAddedTaskSeqOnLoop(), missed);
     }).map(mark -> mark.missed() != null ? new Snapshot(mark.seq(), mark.missed())
         : new Snapshot(mark.seq(), List.of(StreamEvent.queueUpdated(mark.seq(),
-            new TaskListChunks(engine, new TaskQuery(java.util.Set.of(), 0, mark.lastTaskSeq(), SNAPSHOT_PAGE))::next))));
+            new TaskListChunks(engine, new TaskQuery(java.util.Set.of(), 0, mark.lastTaskSeq(), TaskListChunks.PAGE))::next))));
   }
-
-  /** How many tasks a snapshot renders at a time. */
-  static final int SNAPSHOT_PAGE = 500;
 
   private record Mark(long seq, long lastTaskSeq, List<StreamEvent> missed) {}
 

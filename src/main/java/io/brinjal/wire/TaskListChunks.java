@@ -1,7 +1,6 @@
 package io.brinjal.wire;
 
 import io.brinjal.execution.TaskEngine;
-import io.brinjal.execution.TaskView;
 import io.brinjal.store.TaskQuery;
 import io.vertx.core.Future;
 
@@ -11,6 +10,9 @@ import io.vertx.core.Future;
  * thread-safe: one reader, one context.
  */
 public final class TaskListChunks {
+  /** Tasks rendered at a time. */
+  public static final int PAGE = 500;
+
   private final TaskEngine engine;
   private TaskQuery query;
   private boolean done;
@@ -32,13 +34,12 @@ public final class TaskListChunks {
       query = query.after(page.lastSeq());
       done = !page.more();
       if (page.tasks().isEmpty()) return done ? null : "";
-      StringBuilder out = new StringBuilder(page.tasks().size() * 600);
-      for (TaskView task : page.tasks()) {
-        if (!first) out.append(',');
+      String tasks = TaskJson.join(page.tasks());
+      if (first) {
         first = false;
-        out.append(TaskJson.encode(task));
+        return tasks;
       }
-      return out.toString();
+      return "," + tasks;
     });
   }
 }
