@@ -15,11 +15,13 @@ import java.time.Instant;
  * view of a waiting task ({@code queue_position}, {@code estimated_start_at}).
  */
 public final class TaskJson {
+  private static final TaskField[] FIELDS = TaskField.values(); // values() copies the array: once, not per event
+
   private TaskJson() {}
 
   public static ObjectNode tree(TaskView view) {
     ObjectNode o = Json.object();
-    for (TaskField field : TaskField.values()) o.set(field.wireName(), field.of(view.state()));
+    for (TaskField field : FIELDS) o.set(field.wireName(), field.of(view.state()));
     if (view.queuePosition() == null) o.putNull("queue_position");
     else o.put("queue_position", view.queuePosition());
     o.put("estimated_start_at", Json.timestamp(view.estimatedStartAt()));
