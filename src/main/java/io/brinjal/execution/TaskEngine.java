@@ -14,6 +14,7 @@ import io.brinjal.store.TaskState;
 import io.brinjal.store.TaskStore;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskControl;
+import io.brinjal.task.TaskIds;
 import io.brinjal.task.TaskRegistry;
 import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -286,7 +286,7 @@ public final class TaskEngine {
     Lane lane = laneFor(task.semaphoreName());
     admitOnLoop(lane);
     Duration timeout = shorter(task.runTimeout(), requestedTimeout);
-    TaskState task0 = TaskState.newTask(UUID.randomUUID().toString(), type.name(), lane.name, type.paramsOf(task), now())
+    TaskState task0 = TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now())
         .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis())).build();
     lane.inserting++;
     Future<String> inserted = store.insert(task0)
