@@ -148,8 +148,10 @@ final class GroupCommitWriter {
 
   /**
    * Queues a write that changes the file with one statement, or fails for its own reasons
-   * (stale, refused) only before its first change: SQLite undoes a failed statement by itself,
-   * so it needs no savepoint of its own (two statements fewer per write on the hot path).
+   * (stale, refused) only before its first change and otherwise only as the store does (an
+   * {@link java.sql.SQLException} that {@link SqliteConnection#isStoreFailure} rolls the whole batch
+   * back for): SQLite undoes a failed statement by itself, so it needs no savepoint of its own
+   * (two statements fewer per write on the hot path).
    */
   <T> Future<T> submitOneWrite(Work<T> work) {
     return enqueue(work, false, false, false);
@@ -265,7 +267,7 @@ final class GroupCommitWriter {
     Metrics m = metrics;
     long start = System.nanoTime();
     try {
-      c.exec("BEGIN IMMEDIATE");
+      c.prepare("BEGIN IMMEDIATE").execute(); // prepared: a plain execute() compiles (and regex-checks) the SQL every time
     } catch (Throwable e) {
       c.forgetStatements();
       batchFailed(batch, "could not start a write", e, m);
@@ -292,7 +294,7 @@ final class GroupCommitWriter {
               : e;
         }
       }
-      c.exec("COMMIT");
+      c.prepare("COMMIT").execute();
     } catch (Throwable e) {
       c.forgetStatements();
       rollbackQuietly(c);

@@ -80,6 +80,12 @@ public final class SqliteTaskStore implements TaskStore {
   static final String BY_ID = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE id = ?";
   static final String BY_SEQ = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE seq = ?";
   static final String VERSION_BY_ID = "SELECT seq, version, status FROM tasks WHERE id = ?";
+  /**
+   * The usual replace in one statement: the stored task is at the expected version and not
+   * finished, so the finished counts only change by what it becomes.
+   */
+  static final String UPDATE_UNFINISHED = "UPDATE tasks SET " + SqliteRows.MUTABLE_ASSIGNMENTS
+      + " WHERE id = ? AND version = ? AND status NOT IN ('done', 'failed', 'cancelled')";
   static final String DELETE_BY_SEQ = "DELETE FROM tasks WHERE seq = ?";
   // the hot statements name their index: without statistics (no ANALYZE) the planner may prefer
   // tasks_status and sort, which is O(rows of that status) rather than O(log n)
@@ -305,7 +311,8 @@ public final class SqliteTaskStore implements TaskStore {
   public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
     Objects.requireNonNull(semaphore, "semaphore");
     Instant startedAt = EncodedTask.toMillis(now);
-    return writer.submit(c -> {
+    // no savepoint: past its reads a claim can only fail as the store does, which rolls back the batch
+    return writer.submitOneWrite(c -> {
       if (max <= 0) return List.of();
       PreparedStatement count = c.prepare(COUNT_HOLDING);
       count.setString(1, semaphore);
@@ -330,7 +337,9 @@ public final class SqliteTaskStore implements TaskStore {
         update.setInt(4, running.attempt());
         update.setLong(5, t.seq());
         update.setLong(6, t.version());
-        if (update.executeUpdate() != 1) throw new IllegalStateException("task " + t.id() + " changed while claimed");
+        if (update.executeUpdate() != 1) { // cannot happen with one writer; if it does, undo the whole batch
+          throw new SQLException("task " + t.id() + " changed while claimed");
+        }
         claimed.add(running);
       }
       return claimed;
@@ -445,6 +454,15 @@ public final class SqliteTaskStore implements TaskStore {
   private void replace(SqliteConnection c, EncodedTask e) throws SQLException {
     TaskState next = e.state();
     long expected = next.version() - 1;
+    PreparedStatement fast = c.prepare(UPDATE_UNFINISHED);
+    int i = SqliteRows.bindMutable(fast, 1, e);
+    fast.setString(i++, next.id());
+    fast.setLong(i, expected);
+    if (fast.executeUpdate() == 1) {
+      counted(TaskStatus.RUNNING, next.status()); // any unfinished status counts the same
+      return;
+    }
+    // stale, gone, or finished already: read what is there to tell which
     PreparedStatement ps = c.prepare(VERSION_BY_ID);
     ps.setString(1, next.id());
     long seq;
