@@ -3,6 +3,7 @@ package io.brinjal.api;
 import io.brinjal.config.BrinjalConfig;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,10 +15,16 @@ final class Cors {
     if (config.allowedOrigins().isEmpty()) return Optional.empty();
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", TaskRoutes.RUN_TIMEOUT_HEADER))
+        .allowedHeaders(allowedHeaders())
         .allowCredentials(config.allowCredentials())
         .maxAgeSeconds(600);
     config.allowedOrigins().forEach(cors::addOrigin);
     return Optional.of(cors);
+  }
+
+  private static Set<String> allowedHeaders() {
+    Set<String> headers = new java.util.LinkedHashSet<>(List.of("Authorization", "Content-Type", "Last-Event-ID"));
+    headers.addAll(JobHeaders.ALL);
+    return headers;
   }
 }

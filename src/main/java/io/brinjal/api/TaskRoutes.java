@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,6 @@ import java.util.Map;
  * Literal paths are registered before the {@code /:task_id} and {@code /:task_route} patterns.
  */
 public final class TaskRoutes {
-  /** Lets a request shorten a task type's run timeout (seconds, decimal). */
-  public static final String RUN_TIMEOUT_HEADER = "Brinjal-Run-Timeout";
-
   private final TaskEngine engine;
   private final StreamService streams;
 
@@ -70,7 +66,7 @@ public final class TaskRoutes {
     String route = ctx.pathParam("task_route");
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
-    engine.submit(route, params, queryParams(ctx), runTimeout(ctx))
+    engine.submit(route, params, queryParams(ctx), JobHeaders.options(ctx.request()))
         .onSuccess(id -> {
           ObjectNode out = Json.object();
           out.put("task_id", id);
@@ -178,17 +174,5 @@ public final class TaskRoutes {
       if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
     }
     return out;
-  }
-
-  private static Duration runTimeout(RoutingContext ctx) {
-    String raw = ctx.request().getHeader(RUN_TIMEOUT_HEADER);
-    if (raw == null) return null;
-    try {
-      double seconds = Double.parseDouble(raw.trim());
-      if (seconds > 0 && seconds <= 31_536_000) return Duration.ofNanos((long) (seconds * 1e9));
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new ApiException(422, RUN_TIMEOUT_HEADER + " must be a number of seconds above 0, got \"" + raw + "\"");
   }
 }

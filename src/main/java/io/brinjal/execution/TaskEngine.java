@@ -251,15 +251,15 @@ public final class TaskEngine {
 
   /** Binds a task of the type at {@code route} from request input and queues it. */
   public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query) {
-    return submit(route, body, query, null);
+    return submit(route, body, query, JobOptions.DEFAULTS);
   }
 
-  /** As above; {@code runTimeout}, if given, may only shorten the type's own timeout. */
-  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, Duration runTimeout) {
+  /** As above, with the job's options; a run timeout among them may only shorten the type's own. */
+  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, JobOptions options) {
     return loop.compose(() -> {
       TaskType type = registry.byRoute(route)
           .orElseThrow(() -> new NotFoundException("no task type at /" + route));
-      return submitOnLoop(type, type.bind(body, query), null, runTimeout);
+      return submitOnLoop(type, type.bind(body, query), null, options);
     });
   }
 
@@ -271,23 +271,24 @@ public final class TaskEngine {
     return loop.compose(() -> {
       TaskType type = registry.all().stream().filter(t -> t.javaType() == task.getClass()).findFirst()
           .orElseThrow(() -> new NotFoundException(task.getClass().getSimpleName() + " is not registered"));
-      return submitOnLoop(type, task, parentId, null);
+      return submitOnLoop(type, task, parentId, JobOptions.DEFAULTS);
     });
   }
 
   /** Queues a bound task; for code already on the loop (recurring schedules). */
   public Future<String> submitOnLoop(TaskType type, Task task, String parentId) {
-    return submitOnLoop(type, task, parentId, null);
+    return submitOnLoop(type, task, parentId, JobOptions.DEFAULTS);
   }
 
-  private Future<String> submitOnLoop(TaskType type, Task task, String parentId, Duration requestedTimeout) {
+  private Future<String> submitOnLoop(TaskType type, Task task, String parentId, JobOptions options) {
     loop.check();
     if (closed) throw new IllegalStateException("the engine is closed");
     Lane lane = laneFor(task.semaphoreName());
     admitOnLoop(lane);
-    Duration timeout = shorter(task.runTimeout(), requestedTimeout);
+    Duration timeout = shorter(task.runTimeout(), options.runTimeout());
     TaskState task0 = TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now())
-        .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis())).build();
+        .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis()))
+        .priority(options.priority()).build();
     lane.inserting++;
     Future<String> inserted = store.insert(task0)
         .andThen(ar -> lane.inserting--)

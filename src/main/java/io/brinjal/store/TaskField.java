@@ -34,7 +34,8 @@ public enum TaskField {
   RESULTS("results", s -> s.results() == null ? JsonNodeFactory.instance.nullNode() : s.results()),
   PARAMS("params", TaskState::params),
   ABANDONED("abandoned", s -> JsonNodeFactory.instance.booleanNode(s.abandoned())),
-  NODE_ID("node_id", s -> text(s.owner()));
+  NODE_ID("node_id", s -> text(s.owner())),
+  PRIORITY("priority", s -> JsonNodeFactory.instance.numberNode(s.priority()));
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Map<String, TaskField> BY_WIRE_NAME =
