@@ -46,6 +46,8 @@ public final class MemoryTaskStore implements TaskStore {
   private final TreeSet<TaskState> finishedOther = new TreeSet<>(FINISH_ORDER);
   private final Map<String, ObjectNode> schedules = new LinkedHashMap<>();
   private final Map<String, String> meta = new HashMap<>();
+  /** By key, oldest first: one TTL for all, so the head expires first. */
+  private final LinkedHashMap<String, IdempotencyKey> idempotencyKeys = new LinkedHashMap<>();
   private long lastSeq;
   private long nextEventId = 1;
 
@@ -78,12 +80,40 @@ public final class MemoryTaskStore implements TaskStore {
 
   @Override
   public Future<TaskState> insert(TaskState task) {
+    return loop.call(() -> insertOnLoop(task));
+  }
+
+  private TaskState insertOnLoop(TaskState task) {
+    if (task.status() != TaskStatus.QUEUED) throw new IllegalArgumentException("a new task must be queued");
+    if (byId.containsKey(task.id())) throw new IllegalArgumentException("task " + task.id() + " exists already");
+    TaskState stored = task.inserted(++lastSeq);
+    put(null, stored);
+    return stored;
+  }
+
+  @Override
+  public Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now) {
     return loop.call(() -> {
-      if (task.status() != TaskStatus.QUEUED) throw new IllegalArgumentException("a new task must be queued");
-      if (byId.containsKey(task.id())) throw new IllegalArgumentException("task " + task.id() + " exists already");
-      TaskState stored = task.inserted(++lastSeq);
-      put(null, stored);
-      return stored;
+      if (!key.taskId().equals(task.id())) throw new IllegalArgumentException("the key must point to the task");
+      IdempotencyKey earlier = idempotencyKeys.get(key.key());
+      if (earlier != null && earlier.liveAt(now)) return KeyedInsert.earlier(earlier);
+      TaskState stored = insertOnLoop(task);
+      idempotencyKeys.remove(key.key()); // a renewed key goes to the end of the expiry order
+      idempotencyKeys.put(key.key(), key);
+      Iterator<IdempotencyKey> oldest = idempotencyKeys.values().iterator();
+      for (int i = 0; i < EXPIRED_KEYS_PER_INSERT && oldest.hasNext(); i++) {
+        if (oldest.next().liveAt(now)) break;
+        oldest.remove();
+      }
+      return KeyedInsert.inserted(stored);
+    });
+  }
+
+  @Override
+  public Future<IdempotencyKey> idempotencyKey(String key, Instant now) {
+    return loop.call(() -> {
+      IdempotencyKey k = idempotencyKeys.get(key);
+      return k != null && k.liveAt(now) ? k : null;
     });
   }
 

@@ -98,7 +98,12 @@ final class PgSchema {
           // recurring firings taken, one row per (schedule, due time), kept a day (FIRINGS_KEPT_MS)
           "CREATE TABLE brinjal_firings (schedule_id text NOT NULL, due_at bigint NOT NULL, "
               + "PRIMARY KEY (schedule_id, due_at))",
-          "CREATE INDEX brinjal_firings_due ON brinjal_firings (due_at)"));
+          "CREATE INDEX brinjal_firings_due ON brinjal_firings (due_at)"),
+      // 3: Idempotency-Key: a create's key, what it was used for, the task it made, until it expires
+      List.of(
+          "CREATE TABLE brinjal_idempotency_keys (key text PRIMARY KEY, fingerprint text NOT NULL, "
+              + "task_id text NOT NULL, expires_at bigint NOT NULL)",
+          "CREATE INDEX brinjal_idempotency_keys_expiry ON brinjal_idempotency_keys (expires_at)"));
 
   /** The schema version this code writes. */
   static int latest() {

@@ -217,6 +217,17 @@ public final class PgTaskStore implements ClusterStore {
   static final String LAST_SEQ = "SELECT coalesce(pg_sequence_last_value('brinjal_tasks_seq_seq'::regclass), 0)";
   static final String RESERVE_EVENT_IDS = "UPDATE brinjal_event_ids SET next = next + $1 RETURNING next - $1";
   static final String META_GET = "SELECT value FROM brinjal_meta WHERE key = $1";
+  /**
+   * Takes a key for a new task unless a live use holds it: a row answered means taken (new, or
+   * over an expired use). A concurrent taker of the same key waits here for the other's commit.
+   */
+  static final String KEY_TAKE = "INSERT INTO brinjal_idempotency_keys (key, fingerprint, task_id, expires_at) "
+      + "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, "
+      + "task_id = excluded.task_id, expires_at = excluded.expires_at "
+      + "WHERE brinjal_idempotency_keys.expires_at <= $5 RETURNING task_id";
+  static final String KEY_GET = "SELECT key, fingerprint, task_id, expires_at FROM brinjal_idempotency_keys WHERE key = $1";
+  static final String KEYS_EXPIRED_DELETE = "DELETE FROM brinjal_idempotency_keys WHERE key IN (SELECT key FROM "
+      + "brinjal_idempotency_keys WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
   static final String META_PUT = "INSERT INTO brinjal_meta (key, value) VALUES ($1, $2) "
       + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
   static final String META_DELETE = "DELETE FROM brinjal_meta WHERE key = $1";
@@ -704,6 +715,46 @@ public final class PgTaskStore implements ClusterStore {
         .recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? new IllegalArgumentException("task " + e.state().id() + " exists already") : ex))
         .map(rows -> e.state().inserted(rows.iterator().next().getLong(0))));
+  }
+
+  @Override
+  public Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
+    }
+    if (!key.taskId().equals(task.id())) return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
+    EncodedTask e;
+    try {
+      e = EncodedTask.forInsert(task.inserted(0));
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    Tuple insert = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
+    Tuple take = Tuple.of(key.key(), key.fingerprint(), key.taskId(), key.expiresAt().toEpochMilli(), now.toEpochMilli());
+    return run(true, "insert", p -> p.withTransaction(c -> c.preparedQuery(KEY_TAKE).execute(take).compose(taken -> {
+      if (taken.size() == 0) {
+        return c.preparedQuery(KEY_GET).execute(Tuple.of(key.key())).map(rows -> KeyedInsert.earlier(idempotencyKey(rows)));
+      }
+      return c.preparedQuery(INSERT).execute(insert)
+          .compose(rows -> c.preparedQuery(KEYS_EXPIRED_DELETE)
+              .execute(Tuple.of(now.toEpochMilli(), (long) EXPIRED_KEYS_PER_INSERT))
+              .map(v -> KeyedInsert.inserted(e.state().inserted(rows.iterator().next().getLong(0)))));
+    })).recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? new IllegalArgumentException("task " + e.state().id() + " exists already") : ex)));
+  }
+
+  @Override
+  public Future<IdempotencyKey> idempotencyKey(String key, Instant now) {
+    return run(false, "idempotency key", p -> p.preparedQuery(KEY_GET).execute(Tuple.of(key)).map(rows -> {
+      IdempotencyKey k = idempotencyKey(rows);
+      return k != null && k.liveAt(now) ? k : null;
+    }));
+  }
+
+  private static IdempotencyKey idempotencyKey(RowSet<Row> rows) {
+    if (rows.size() == 0) return null;
+    Row r = rows.iterator().next();
+    return new IdempotencyKey(r.getString(0), r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)));
   }
 
   @Override

@@ -68,7 +68,12 @@ final class SqliteSchema {
           // listing by status
           "CREATE INDEX tasks_status ON tasks (status, seq)",
           "CREATE TABLE schedules (pos INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, definition TEXT NOT NULL)",
-          "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+          "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+      List.of(
+          // Idempotency-Key: a create's key, what it was used for, the task it made, until it expires
+          "CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, task_id TEXT NOT NULL, "
+              + "expires_at INTEGER NOT NULL) WITHOUT ROWID",
+          "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)"));
 
   /** The schema version this code writes. */
   static int latest() {

@@ -120,6 +120,12 @@ public final class SqliteTaskStore implements TaskStore {
   static final String META_PUT =
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
   static final String META_DELETE = "DELETE FROM meta WHERE key = ?";
+  static final String KEY_GET = "SELECT key, fingerprint, task_id, expires_at FROM idempotency_keys WHERE key = ?";
+  static final String KEY_PUT = "INSERT INTO idempotency_keys (key, fingerprint, task_id, expires_at) VALUES (?, ?, ?, ?) "
+      + "ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, task_id = excluded.task_id, "
+      + "expires_at = excluded.expires_at";
+  static final String KEYS_EXPIRED_DELETE = "DELETE FROM idempotency_keys WHERE key IN "
+      + "(SELECT key FROM idempotency_keys INDEXED BY idempotency_keys_expiry WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
   static final String SCHEDULES = "SELECT id, definition FROM schedules ORDER BY pos";
   static final String SCHEDULE_PUT = "INSERT INTO schedules (id, definition) VALUES (?, ?) "
       + "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition";
@@ -289,22 +295,73 @@ public final class SqliteTaskStore implements TaskStore {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    return writer.submitOneWrite(c -> {
-      PreparedStatement ps = c.prepare(INSERT);
-      ps.setString(1, e.state().id());
-      SqliteRows.bind(ps, 2, e);
-      long seq;
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) throw new IllegalStateException("INSERT … RETURNING answered no row");
-        seq = rs.getLong(1);
-      } catch (SQLException ex) {
-        if (SqliteConnection.primaryCode(ex) == SqliteConnection.SQLITE_CONSTRAINT) {
-          throw new IllegalArgumentException("task " + e.state().id() + " exists already");
-        }
-        throw ex;
+    return writer.submitOneWrite(c -> insertOn(c, e));
+  }
+
+  private static TaskState insertOn(SqliteConnection c, EncodedTask e) throws SQLException {
+    PreparedStatement ps = c.prepare(INSERT);
+    ps.setString(1, e.state().id());
+    SqliteRows.bind(ps, 2, e);
+    long seq;
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) throw new IllegalStateException("INSERT … RETURNING answered no row");
+      seq = rs.getLong(1);
+    } catch (SQLException ex) {
+      if (SqliteConnection.primaryCode(ex) == SqliteConnection.SQLITE_CONSTRAINT) {
+        throw new IllegalArgumentException("task " + e.state().id() + " exists already");
       }
-      return e.state().inserted(seq);
+      throw ex;
+    }
+    return e.state().inserted(seq);
+  }
+
+  @Override
+  public Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
+    }
+    if (!key.taskId().equals(task.id())) return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
+    EncodedTask e;
+    try {
+      e = EncodedTask.forInsert(task.inserted(0));
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    long nowMillis = now.toEpochMilli();
+    return writer.submit(c -> { // several statements: a savepoint keeps a refused insert from leaving the key
+      IdempotencyKey earlier = keyOn(c, key.key());
+      if (earlier != null && earlier.liveAt(now)) return KeyedInsert.earlier(earlier);
+      TaskState stored = insertOn(c, e);
+      PreparedStatement put = c.prepare(KEY_PUT);
+      put.setString(1, key.key());
+      put.setString(2, key.fingerprint());
+      put.setString(3, key.taskId());
+      put.setLong(4, key.expiresAt().toEpochMilli());
+      put.executeUpdate();
+      PreparedStatement expired = c.prepare(KEYS_EXPIRED_DELETE);
+      expired.setLong(1, nowMillis);
+      expired.setInt(2, EXPIRED_KEYS_PER_INSERT);
+      expired.executeUpdate();
+      return KeyedInsert.inserted(stored);
     });
+  }
+
+  @Override
+  public Future<IdempotencyKey> idempotencyKey(String key, Instant now) {
+    return read(false, c -> {
+      IdempotencyKey k = keyOn(c, key);
+      return k != null && k.liveAt(now) ? k : null;
+    });
+  }
+
+  private static IdempotencyKey keyOn(SqliteConnection c, String key) throws SQLException {
+    PreparedStatement ps = c.prepare(KEY_GET);
+    ps.setString(1, key);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next()
+          ? new IdempotencyKey(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)))
+          : null;
+    }
   }
 
   @Override

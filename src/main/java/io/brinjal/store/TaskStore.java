@@ -59,6 +59,22 @@ public interface TaskStore {
   Future<TaskState> insert(TaskState task);
 
   /**
+   * Stores a new task at most once per idempotency key: if {@code key.key()} is stored and has
+   * not expired at {@code now}, nothing is stored and the answer is that earlier use; otherwise
+   * the task is inserted as by {@link #insert} and the key (replacing an expired one) points to
+   * it, in one write. Two calls with one key at the same moment, on any node, store one task. A
+   * bounded number of expired keys is removed by the same write, so keys do not pile up.
+   * {@code key.taskId()} must be the task's id.
+   */
+  Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now);
+
+  /** The key's use, or null if it is not stored or has expired at {@code now}. */
+  Future<IdempotencyKey> idempotencyKey(String key, Instant now);
+
+  /** How many expired keys one {@link #insertOnce} removes at most. */
+  int EXPIRED_KEYS_PER_INSERT = 16;
+
+  /**
    * Takes waiting tasks of one semaphore to run: at most {@code max} of them, and only so many
    * that the tasks of that semaphore holding a permit (status {@code running} or
    * {@code cancelling}, on any node) do not exceed {@code limit}. Highest {@code priority} first,

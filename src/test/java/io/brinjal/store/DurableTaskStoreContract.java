@@ -62,6 +62,15 @@ public abstract class DurableTaskStoreContract extends TaskStoreContract {
   }
 
   @Test
+  void idempotencyKeysSurviveAReopen() {
+    TaskState t = task("single").build();
+    await(store.insertOnce(t, new IdempotencyKey("k", "sleep_task {}", t.id(), T0.plusSeconds(60)), T0));
+    reopen();
+    assertEquals(new IdempotencyKey("k", "sleep_task {}", t.id(), T0.plusSeconds(60)),
+        await(store.idempotencyKey("k", T0.plusSeconds(1))));
+  }
+
+  @Test
   void closeStoresEveryWriteAskedForBeforeItAndRefusesLaterOnes() {
     List<Future<TaskState>> pending = new ArrayList<>();
     for (int i = 0; i < 300; i++) pending.add(store.insert(task("multiple").build()));

@@ -137,6 +137,73 @@ public abstract class TaskStoreContract {
     assertEquals(1L, await(store.countByStatus()).get(TaskStatus.QUEUED));
   }
 
+  // ---------------------------------------------------------------- idempotency keys
+
+  private static IdempotencyKey key(String key, String fingerprint, TaskState task, Instant expiresAt) {
+    return new IdempotencyKey(key, fingerprint, task.id(), expiresAt);
+  }
+
+  @Test
+  void aKeyStoresOneTaskAndAnswersItsEarlierUseUntilItExpires() {
+    TaskState first = task("single").build();
+    KeyedInsert stored = await(store.insertOnce(first, key("k-1", "sleep_task {}", first, T0.plusSeconds(60)), T0));
+    assertEquals(first.id(), stored.inserted().id());
+    assertEquals(1, stored.inserted().version());
+    assertNull(stored.earlier());
+
+    TaskState second = task("single").build();
+    KeyedInsert again = await(store.insertOnce(second, key("k-1", "other", second, T0.plusSeconds(90)), T0.plusSeconds(30)));
+    assertNull(again.inserted());
+    assertEquals(new IdempotencyKey("k-1", "sleep_task {}", first.id(), T0.plusSeconds(60)), again.earlier());
+    assertNull(await(store.get(second.id())), "a key in use stores nothing");
+    assertEquals(first.id(), await(store.idempotencyKey("k-1", T0.plusSeconds(59))).taskId());
+
+    assertNull(await(store.idempotencyKey("k-1", T0.plusSeconds(60))), "expired at its time");
+    assertNull(await(store.idempotencyKey("k-2", T0)));
+    TaskState third = task("single").build();
+    KeyedInsert renewed = await(store.insertOnce(third, key("k-1", "other", third, T0.plusSeconds(120)), T0.plusSeconds(60)));
+    assertEquals(third.id(), renewed.inserted().id(), "an expired key is taken anew");
+    assertEquals(third.id(), await(store.idempotencyKey("k-1", T0.plusSeconds(61))).taskId());
+    assertEquals(first.id(), await(store.get(first.id())).id(), "the earlier task stays");
+  }
+
+  @Test
+  void oneKeyAskedForAtTheSameMomentStoresOneTask() {
+    List<TaskState> tasks = new ArrayList<>();
+    List<Future<KeyedInsert>> answers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      TaskState t = task("single").build();
+      tasks.add(t);
+      answers.add(store.insertOnce(t, key("same", "f", t, T0.plusSeconds(60)), T0));
+    }
+    List<String> inserted = new ArrayList<>();
+    List<String> pointedTo = new ArrayList<>();
+    for (Future<KeyedInsert> a : answers) {
+      KeyedInsert r = await(a);
+      if (r.inserted() != null) inserted.add(r.inserted().id());
+      else pointedTo.add(r.earlier().taskId());
+    }
+    assertEquals(1, inserted.size(), "one task stored");
+    assertEquals(List.of(), pointedTo.stream().filter(id -> !id.equals(inserted.get(0))).toList());
+    assertEquals(1, tasks.stream().filter(t -> await(store.get(t.id())) != null).count());
+  }
+
+  @Test
+  void expiredKeysAreRemovedByLaterInsertsAndAFailedInsertLeavesNoKey() {
+    TaskState old = task("single").build();
+    await(store.insertOnce(old, key("old", "f", old, T0.plusSeconds(1)), T0));
+    TaskState clash = TaskState.newTask(old.id(), "SleepTask", "single", old.params(), T0).build();
+    assertInstanceOf(IllegalArgumentException.class,
+        failureOf(store.insertOnce(clash, key("fresh", "f", clash, T0.plusSeconds(60)), T0)));
+    assertNull(await(store.idempotencyKey("fresh", T0)), "the task was refused, so the key was not taken");
+
+    TaskState later = task("single").build();
+    await(store.insertOnce(later, key("later", "f", later, T0.plusSeconds(600)), T0.plusSeconds(5)));
+    // the old key is gone, not only expired: taking it anew at a time before its expiry works
+    TaskState reuse = task("single").build();
+    assertEquals(reuse.id(), await(store.insertOnce(reuse, key("old", "f", reuse, T0.plusSeconds(9)), T0)).inserted().id());
+  }
+
   // ---------------------------------------------------------------- claims
 
   @Test
