@@ -8,9 +8,14 @@ import io.brinjal.support.HttpProbe;
 import io.brinjal.support.Reply;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
+import io.brinjal.json.Json;
+import io.brinjal.support.TestClock;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Job options set per request in headers (the body and the query belong to the task). */
 @ExtendWith(VertxExtension.class)
@@ -83,5 +89,100 @@ class JobOptionsApiTest {
     assertEquals(0, http.get("/queue").json().size(), "no refused request created a task");
     assertEquals(200, http.send(HttpMethod.POST, "/noop_task", null, Map.of("Brinjal-Priority", "-100")).status());
     assertEquals(200, http.send(HttpMethod.POST, "/noop_task", null, Map.of("Brinjal-Priority", "100")).status());
+  }
+
+  // ---------------------------------------------------------------- Idempotency-Key
+
+  private static Reply createWithKey(HttpProbe http, String route, String json, String key) {
+    return http.send(HttpMethod.POST, "/" + route, json, Map.of("Content-Type", "application/json", "Idempotency-Key", key));
+  }
+
+  @Test
+  void aRepeatWithTheSameKeyAnswersTheSameTaskAndCreatesNothing(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    Reply first = createWithKey(http, "sleep_task", "{\"sleep_time\":0}", "order-42");
+    assertEquals(200, first.status(), first.toString());
+    assertEquals(null, first.headers().get("Idempotent-Replayed"));
+    String id = first.json().get("task_id").asText();
+    http.awaitTerminal(id);
+
+    // the same parameters, given another way (the query, defaults spelled out): the same request
+    Reply again = http.send(HttpMethod.POST, "/sleep_task?sleep_time=0", null, Map.of("Idempotency-Key", "order-42"));
+    assertEquals(200, again.status(), again.toString());
+    assertEquals(id, again.json().get("task_id").asText());
+    assertEquals("true", again.headers().get("Idempotent-Replayed"));
+    assertEquals(1, http.get("/queue").json().size(), "one task for two requests");
+
+    Reply otherParams = createWithKey(http, "sleep_task", "{\"sleep_time\":0.5}", "order-42");
+    assertEquals(422, otherParams.status());
+    assertTrue(otherParams.detail().contains("order-42"), otherParams.detail());
+    Reply otherRoute = createWithKey(http, "noop_task", null, "order-42");
+    assertEquals(422, otherRoute.status());
+    assertTrue(otherRoute.detail().contains("Idempotency-Key"), otherRoute.detail());
+    Reply otherKey = createWithKey(http, "sleep_task", "{\"sleep_time\":0}", "order-43");
+    assertTrue(!otherKey.json().get("task_id").asText().equals(id), "another key is another task");
+    assertEquals(2, http.get("/queue").json().size());
+  }
+
+  @Test
+  void requestsWithOneKeyAtTheSameMomentCreateOneTask(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    List<Future<Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      replies.add(http.sendAsync(HttpMethod.POST, "/sleep_task", Buffer.buffer("{\"sleep_time\":0}"),
+          Map.of("Content-Type", "application/json", "Idempotency-Key", "burst")));
+    }
+    List<String> ids = new ArrayList<>();
+    int replayed = 0;
+    for (Future<Reply> f : replies) {
+      Reply r = HttpProbe.await(f);
+      assertEquals(200, r.status(), r.toString());
+      ids.add(r.json().get("task_id").asText());
+      if ("true".equals(r.headers().get("Idempotent-Replayed"))) replayed++;
+    }
+    assertEquals(1, ids.stream().distinct().count(), "every answer names the one task: " + ids);
+    assertEquals(19, replayed);
+    assertEquals(1, http.get("/queue").json().size());
+  }
+
+  @Test
+  void aKeyIsForgottenAfterItsTimeToLive(Vertx vertx) {
+    TestClock clock = TestClock.ticking();
+    HttpProbe http = TestServer.start(vertx, "{\"idempotency\": {\"ttl_seconds\": 60}}", clock).http();
+    String first = createWithKey(http, "noop_task", null, "daily-report").json().get("task_id").asText();
+    clock.set(Instant.now().plusSeconds(59));
+    assertEquals(first, createWithKey(http, "noop_task", null, "daily-report").json().get("task_id").asText());
+    clock.set(Instant.now().plusSeconds(61));
+    Reply later = createWithKey(http, "noop_task", null, "daily-report");
+    assertEquals(null, later.headers().get("Idempotent-Replayed"));
+    assertTrue(!later.json().get("task_id").asText().equals(first), "a new task once the key expired");
+  }
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void keysSurviveARestart(Vertx vertx) {
+    String config = "{\"store\": {\"path\": " + Json.encode(dir.resolve("brinjal.db").toString()) + "}}";
+    TestServer server = TestServer.start(vertx, config);
+    String id = createWithKey(server.http(), "noop_task", null, "k").json().get("task_id").asText();
+    server.stop();
+    Reply again = createWithKey(TestServer.start(vertx, config).http(), "noop_task", null, "k");
+    assertEquals(id, again.json().get("task_id").asText());
+    assertEquals("true", again.headers().get("Idempotent-Replayed"));
+  }
+
+  @Test
+  void aBadKeyIsRefusedNamingTheHeaderAndCreatesNothing(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    for (String bad : new String[] {"", "a b", "x".repeat(256), "caf\u00e9", "tab\there"}) {
+      Reply refused = http.send(HttpMethod.POST, "/noop_task", null, Map.of("Idempotency-Key", bad));
+      assertEquals(422, refused.status(), bad);
+      assertTrue(refused.detail().contains("Idempotency-Key"), refused.detail());
+      assertTrue(refused.detail().chars().noneMatch(Character::isISOControl), "no control characters: " + refused.detail());
+      assertTrue(!refused.detail().contains("\u00e9"), "non-ASCII shown escaped: " + refused.detail());
+    }
+    assertEquals(0, http.get("/queue").json().size());
+    assertEquals(200, http.send(HttpMethod.POST, "/noop_task", null, Map.of("Idempotency-Key", "x".repeat(255))).status());
   }
 }

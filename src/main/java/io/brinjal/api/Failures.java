@@ -2,6 +2,7 @@ package io.brinjal.api;
 
 import io.brinjal.wire.ApiException;
 import io.brinjal.execution.ConflictException;
+import io.brinjal.execution.KeyReusedException;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TooBusyException;
 import io.brinjal.store.StoreUnavailableException;
@@ -38,6 +39,8 @@ public final class Failures {
       Replies.detail(ctx, 429, "too busy: " + e.getMessage() + "; retry after " + e.retryAfterSeconds() + " s");
     } else if (failure instanceof ConflictException e) {
       Replies.detail(ctx, 409, e.getMessage());
+    } else if (failure instanceof KeyReusedException e) {
+      Replies.detail(ctx, 422, e.getMessage());
     } else if (failure instanceof TaskType.TaskConstructionException e) {
       LOG.error("task construction failed", e);
       Replies.detail(ctx, 500, e.getMessage());

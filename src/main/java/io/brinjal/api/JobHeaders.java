@@ -16,13 +16,36 @@ final class JobHeaders {
   /** An integer from -100 to 100: higher starts first within the semaphore. */
   static final String PRIORITY = "Brinjal-Priority";
 
+  /** 1 to 255 visible ASCII characters: a repeat within idempotency.ttl_seconds answers the first task. */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** On the answer: {@code true} when an earlier request with the same key created the task. */
+  static final String REPLAYED = "Idempotent-Replayed";
+
   /** Every header a create request may carry (a browser on another origin must be allowed them). */
-  static final List<String> ALL = List.of(RUN_TIMEOUT, PRIORITY);
+  static final List<String> ALL = List.of(RUN_TIMEOUT, PRIORITY, IDEMPOTENCY_KEY);
 
   private JobHeaders() {}
 
   static JobOptions options(HttpServerRequest request) {
-    return new JobOptions(runTimeout(request.getHeader(RUN_TIMEOUT)), priority(request.getHeader(PRIORITY)));
+    return new JobOptions(runTimeout(request.getHeader(RUN_TIMEOUT)), priority(request.getHeader(PRIORITY)),
+        idempotencyKey(request.getHeader(IDEMPOTENCY_KEY)));
+  }
+
+  private static String idempotencyKey(String raw) {
+    if (raw == null) return null;
+    if (raw.length() >= 1 && raw.length() <= 255 && raw.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) return raw;
+    throw new ApiException(422, IDEMPOTENCY_KEY + " must be 1 to 255 visible ASCII characters (no spaces), got "
+        + raw.length() + " characters" + (raw.isEmpty() ? "" : " starting \"" + abbreviate(printable(raw)) + "\""));
+  }
+
+  /** Control and non-ASCII characters as escapes (backslash, u, four hex digits), so a detail never carries them. */
+  private static String printable(String raw) {
+    StringBuilder out = new StringBuilder();
+    raw.chars().limit(41).forEach(c -> {
+      if (c >= 0x20 && c <= 0x7e) out.append((char) c);
+      else out.append(String.format("\\u%04x", c));
+    });
+    return out.toString();
   }
 
   private static Duration runTimeout(String raw) {

@@ -67,9 +67,10 @@ public final class TaskRoutes {
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
     engine.submit(route, params, queryParams(ctx), JobHeaders.options(ctx.request()))
-        .onSuccess(id -> {
+        .onSuccess(submitted -> {
           ObjectNode out = Json.object();
-          out.put("task_id", id);
+          out.put("task_id", submitted.taskId());
+          if (submitted.replayed()) ctx.response().putHeader(JobHeaders.REPLAYED, "true");
           Replies.json(ctx, 200, out);
         })
         .onFailure(ctx::fail);

@@ -41,6 +41,7 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_STREAMING_MIN_EVENT_INTERVAL_MS", "streaming.min_event_interval_ms"),
           Map.entry("BRINJAL_STREAMING_MAX_CONNECTIONS", "streaming.max_connections"),
           Map.entry("BRINJAL_LIMITS_MAX_QUEUED", "limits.max_queued"),
+          Map.entry("BRINJAL_IDEMPOTENCY_TTL_SECONDS", "idempotency.ttl_seconds"),
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
           Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
@@ -152,7 +153,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown", "store", "cluster"));
+        "recurring", "logging", "shutdown", "store", "cluster", "idempotency"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances"));
     String host = text(http, "http.host");
@@ -188,6 +189,8 @@ public final class ConfigLoader {
     }
     ObjectNode execution = section(tree, "execution");
     onlyKeys(execution, "execution.", Set.of("cancel_grace_seconds"));
+    ObjectNode idempotency = section(tree, "idempotency");
+    onlyKeys(idempotency, "idempotency.", Set.of("ttl_seconds"));
     ObjectNode limits = section(tree, "limits");
     onlyKeys(limits, "limits.", Set.of("max_queued", "max_queued_per_semaphore", "max_body_bytes"));
     ObjectNode auth = section(tree, "auth");
@@ -258,7 +261,8 @@ public final class ConfigLoader {
         new BrinjalConfig.Shutdown(integer(shutdown, "shutdown.grace_seconds", 0, 86_400)),
         new BrinjalConfig.Store(storeType, storePath, integer(store, "store.busy_timeout_ms", 0, 600_000),
             synchronous.equals("full"), storeUrl, text(store, "store.password"), integer(store, "store.pool_size", 1, 256)),
-        new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)));
+        new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)),
+        new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)));
   }
 
   private static String token(ObjectNode node, String key) {

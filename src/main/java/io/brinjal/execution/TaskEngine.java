@@ -3,8 +3,10 @@ package io.brinjal.execution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.loop.Loop;
+import io.brinjal.json.Json;
 import io.brinjal.store.ClusterStore;
 import io.brinjal.store.Finished;
+import io.brinjal.store.IdempotencyKey;
 import io.brinjal.store.QueuedTask;
 import io.brinjal.store.StaleStateException;
 import io.brinjal.store.TaskCriteria;
@@ -251,16 +253,62 @@ public final class TaskEngine {
 
   /** Binds a task of the type at {@code route} from request input and queues it. */
   public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query) {
-    return submit(route, body, query, JobOptions.DEFAULTS);
+    return submit(route, body, query, JobOptions.DEFAULTS).map(Submitted::taskId);
   }
 
-  /** As above, with the job's options; a run timeout among them may only shorten the type's own. */
-  public Future<String> submit(String route, ObjectNode body, Map<String, List<String>> query, JobOptions options) {
+  /**
+   * As above, with the job's options; a run timeout among them may only shorten the type's own.
+   * With an idempotency key, a repeat of an earlier create answers its task (replayed).
+   */
+  public Future<Submitted> submit(String route, ObjectNode body, Map<String, List<String>> query, JobOptions options) {
     return loop.compose(() -> {
       TaskType type = registry.byRoute(route)
           .orElseThrow(() -> new NotFoundException("no task type at /" + route));
-      return submitOnLoop(type, type.bind(body, query), null, options);
+      Task task = type.bind(body, query);
+      if (options.idempotencyKey() == null) {
+        return submitOnLoop(type, task, null, options).map(id -> new Submitted(id, false));
+      }
+      return submitOnceOnLoop(type, route, task, options);
     });
+  }
+
+  /**
+   * A create with an idempotency key. The key is looked up first (a read), so a repeat is
+   * answered even when the queue is full; the insert then takes the key in the same write as the
+   * task, so of two requests racing with one key, one creates and the other gets its task.
+   */
+  private Future<Submitted> submitOnceOnLoop(TaskType type, String route, Task task, JobOptions options) {
+    String key = options.idempotencyKey();
+    String fingerprint = route + " " + Json.encode(type.paramsOf(task));
+    return store.idempotencyKey(key, now()).compose(earlier -> {
+      if (earlier != null) return replay(earlier, fingerprint);
+      loop.check();
+      if (closed) throw new IllegalStateException("the engine is closed");
+      Lane lane = laneFor(task.semaphoreName());
+      admitOnLoop(lane);
+      TaskState task0 = newTaskOnLoop(type, task, lane, null, options);
+      Instant now = now();
+      IdempotencyKey taken = new IdempotencyKey(key, fingerprint, task0.id(),
+          now.plusSeconds(config.idempotency().ttlSeconds()));
+      lane.inserting++;
+      Future<Submitted> answer = store.insertOnce(task0, taken, now)
+          .andThen(ar -> lane.inserting--)
+          .compose(result -> {
+            if (result.inserted() == null) return replay(result.earlier(), fingerprint);
+            addedOnLoop(lane, result.inserted());
+            return Future.succeededFuture(new Submitted(result.inserted().id(), false));
+          });
+      maybeClaimOnLoop(lane);
+      return answer;
+    });
+  }
+
+  private static Future<Submitted> replay(IdempotencyKey earlier, String fingerprint) {
+    if (!earlier.fingerprint().equals(fingerprint)) {
+      return Future.failedFuture(new KeyReusedException("Idempotency-Key '" + earlier.key()
+          + "' was used with another route or other parameters (it answers task " + earlier.taskId() + ")"));
+    }
+    return Future.succeededFuture(new Submitted(earlier.taskId(), true));
   }
 
   /**
@@ -285,10 +333,7 @@ public final class TaskEngine {
     if (closed) throw new IllegalStateException("the engine is closed");
     Lane lane = laneFor(task.semaphoreName());
     admitOnLoop(lane);
-    Duration timeout = shorter(task.runTimeout(), options.runTimeout());
-    TaskState task0 = TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now())
-        .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis()))
-        .priority(options.priority()).build();
+    TaskState task0 = newTaskOnLoop(type, task, lane, parentId, options);
     lane.inserting++;
     Future<String> inserted = store.insert(task0)
         .andThen(ar -> lane.inserting--)
@@ -298,6 +343,13 @@ public final class TaskEngine {
         });
     maybeClaimOnLoop(lane); // asked right behind the insert: a store that orders writes takes it in the same commit
     return inserted;
+  }
+
+  private TaskState newTaskOnLoop(TaskType type, Task task, Lane lane, String parentId, JobOptions options) {
+    Duration timeout = shorter(task.runTimeout(), options.runTimeout());
+    return TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now())
+        .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis()))
+        .priority(options.priority()).build();
   }
 
   private void addedOnLoop(Lane lane, TaskState stored) {
