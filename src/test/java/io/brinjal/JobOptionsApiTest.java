@@ -146,6 +146,21 @@ class JobOptionsApiTest {
   }
 
   @Test
+  void aRepeatIsAnsweredEvenWhenTheQueueIsFull(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx, "{\"limits\": {\"max_queued\": 1}}").http();
+    String gate = Gates.newGate();
+    http.create("gate_task", "{\"gate\":\"" + gate + "\"}"); // holds 'single'
+    Gates.awaitEntered(gate);
+    Reply queued = createWithKey(http, "sleep_task", SINGLE_SLEEP, "once");
+    assertEquals(200, queued.status(), queued.toString());
+    assertEquals(429, http.send(HttpMethod.POST, "/sleep_task", SINGLE_SLEEP, Map.of()).status(), "the line is full");
+    Reply repeat = createWithKey(http, "sleep_task", SINGLE_SLEEP, "once");
+    assertEquals(200, repeat.status(), "a repeat creates nothing, so the full line does not refuse it: " + repeat);
+    assertEquals(queued.json().get("task_id"), repeat.json().get("task_id"));
+    Gates.open(gate);
+  }
+
+  @Test
   void aKeyIsForgottenAfterItsTimeToLive(Vertx vertx) {
     TestClock clock = TestClock.ticking();
     HttpProbe http = TestServer.start(vertx, "{\"idempotency\": {\"ttl_seconds\": 60}}", clock).http();
