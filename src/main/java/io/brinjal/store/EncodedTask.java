@@ -1,6 +1,8 @@
 package io.brinjal.store;
 
 import io.brinjal.json.Json;
+import io.brinjal.task.TaskStatus;
+import io.vertx.core.Future;
 import java.time.Instant;
 
 /**
@@ -12,6 +14,24 @@ import java.time.Instant;
  * @param results the results as JSON text, or null
  */
 record EncodedTask(TaskState state, String params, String results) {
+
+  /**
+   * A new task checked and encoded for {@code insert}/{@code insertOnce} (queued, and the key, if
+   * any, pointing to it), or the reason it cannot be stored.
+   */
+  static Future<EncodedTask> forNewTask(TaskState task, IdempotencyKey key) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
+    }
+    if (key != null && !key.taskId().equals(task.id())) {
+      return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
+    }
+    try {
+      return Future.succeededFuture(forInsert(task.inserted(0)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
 
   /** For an insert: every field. */
   static EncodedTask forInsert(TaskState state) {

@@ -701,46 +701,35 @@ public final class PgTaskStore implements ClusterStore {
 
   @Override
   public Future<TaskState> insert(TaskState task) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
-    }
-    EncodedTask e;
-    try {
-      e = EncodedTask.forInsert(task.inserted(0));
-    } catch (RuntimeException ex) {
-      return Future.failedFuture(ex);
-    }
-    Tuple tuple = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
-    return run(true, "insert", p -> p.preparedQuery(INSERT).execute(tuple)
-        .recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? new IllegalArgumentException("task " + e.state().id() + " exists already") : ex))
-        .map(rows -> e.state().inserted(rows.iterator().next().getLong(0))));
+    return EncodedTask.forNewTask(task, null).compose(e -> {
+      Tuple tuple = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
+      return run(true, "insert", p -> p.preparedQuery(INSERT).execute(tuple)
+          .map(rows -> e.state().inserted(rows.iterator().next().getLong(0)))
+          .recover(ex -> duplicateId(e, ex)));
+    });
   }
 
   @Override
   public Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
-    }
-    if (!key.taskId().equals(task.id())) return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
-    EncodedTask e;
-    try {
-      e = EncodedTask.forInsert(task.inserted(0));
-    } catch (RuntimeException ex) {
-      return Future.failedFuture(ex);
-    }
-    Tuple insert = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
-    Tuple take = Tuple.of(key.key(), key.fingerprint(), key.taskId(), key.expiresAt().toEpochMilli(), now.toEpochMilli());
-    return run(true, "insert", p -> p.withTransaction(c -> c.preparedQuery(KEY_TAKE).execute(take).compose(taken -> {
-      if (taken.size() == 0) {
-        return c.preparedQuery(KEY_GET).execute(Tuple.of(key.key())).map(rows -> KeyedInsert.earlier(idempotencyKey(rows)));
-      }
-      return c.preparedQuery(INSERT).execute(insert)
-          .compose(rows -> c.preparedQuery(KEYS_EXPIRED_DELETE)
-              .execute(Tuple.of(now.toEpochMilli(), (long) EXPIRED_KEYS_PER_INSERT))
-              .map(v -> KeyedInsert.inserted(e.state().inserted(rows.iterator().next().getLong(0)))));
-    })).recover(ex -> Future.failedFuture(ex instanceof PgException pg && "23505".equals(pg.getSqlState())
-        ? new IllegalArgumentException("task " + e.state().id() + " exists already") : ex)));
+    return EncodedTask.forNewTask(task, key).compose(e -> {
+      Tuple insert = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
+      Tuple take = Tuple.of(key.key(), key.fingerprint(), key.taskId(), key.expiresAt().toEpochMilli(), now.toEpochMilli());
+      return run(true, "insert", p -> p.withTransaction(c -> c.preparedQuery(KEY_TAKE).execute(take).compose(taken -> {
+        if (taken.size() == 0) {
+          return c.preparedQuery(KEY_GET).execute(Tuple.of(key.key())).map(rows -> KeyedInsert.earlier(idempotencyKey(rows)));
+        }
+        return c.preparedQuery(INSERT).execute(insert)
+            .compose(rows -> c.preparedQuery(KEYS_EXPIRED_DELETE)
+                .execute(Tuple.of(now.toEpochMilli(), (long) EXPIRED_KEYS_PER_INSERT))
+                .map(v -> KeyedInsert.inserted(e.state().inserted(rows.iterator().next().getLong(0)))));
+      })).recover(ex -> duplicateId(e, ex)));
+    });
+  }
+
+  /** An insert refused for an id that is stored already, told as such; any other failure as it is. */
+  private static <T> Future<T> duplicateId(EncodedTask e, Throwable failure) {
+    return Future.failedFuture(failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? new IllegalArgumentException("task " + e.state().id() + " exists already") : failure);
   }
 
   @Override

@@ -286,16 +286,7 @@ public final class SqliteTaskStore implements TaskStore {
 
   @Override
   public Future<TaskState> insert(TaskState task) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
-    }
-    EncodedTask e;
-    try {
-      e = EncodedTask.forInsert(task.inserted(0));
-    } catch (RuntimeException ex) {
-      return Future.failedFuture(ex);
-    }
-    return writer.submitOneWrite(c -> insertOn(c, e));
+    return EncodedTask.forNewTask(task, null).compose(e -> writer.submitOneWrite(c -> insertOn(c, e)));
   }
 
   private static TaskState insertOn(SqliteConnection c, EncodedTask e) throws SQLException {
@@ -317,16 +308,10 @@ public final class SqliteTaskStore implements TaskStore {
 
   @Override
   public Future<KeyedInsert> insertOnce(TaskState task, IdempotencyKey key, Instant now) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
-    }
-    if (!key.taskId().equals(task.id())) return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
-    EncodedTask e;
-    try {
-      e = EncodedTask.forInsert(task.inserted(0));
-    } catch (RuntimeException ex) {
-      return Future.failedFuture(ex);
-    }
+    return EncodedTask.forNewTask(task, key).compose(e -> insertOnce(e, key, now));
+  }
+
+  private Future<KeyedInsert> insertOnce(EncodedTask e, IdempotencyKey key, Instant now) {
     long nowMillis = now.toEpochMilli();
     return writer.submit(c -> { // several statements: a savepoint keeps a refused insert from leaving the key
       IdempotencyKey earlier = keyOn(c, key.key());
