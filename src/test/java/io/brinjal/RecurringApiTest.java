@@ -102,6 +102,44 @@ class RecurringApiTest {
   }
 
   @Test
+  void brinjalsFrontendRequestWithItsTaskParametersInTheQueryIsAccepted(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+
+    // exactly what brinjal's TaskList.js "Add Recurring CPU Task" button sends: no body
+    Reply created = http.send(HttpMethod.POST, "/recurring/ExampleCPUTask?cron_expression=" + q("*/1 * * * *")
+        + "&max_concurrent=1&name=Recurring%20CPU%20Task", null, Map.of());
+
+    assertEquals(200, created.status(), created.toString());
+    JsonNode schedule = http.get("/recurring/" + created.json().get("recurring_id").asText()).json();
+    assertEquals("Recurring CPU Task", schedule.get("params").get("name").asText());
+    assertEquals(1, schedule.get("params").size(), schedule.toString());
+    assertEquals(1, schedule.get("max_concurrent").asInt());
+    assertEquals("*/1 * * * *", schedule.get("cron_expression").asText());
+  }
+
+  @Test
+  void queryTaskParametersMergeOverTheBodyTypedAndFireWithTheSchedule(Vertx vertx) {
+    TestClock clock = TestClock.ticking();
+    HttpProbe http = TestServer.start(vertx, "{}", clock).http();
+    clock.set("2031-03-04T05:05:57.500Z");
+
+    String id = http.postJson("/recurring/ExampleCPUTask?cron_expression=" + q("* * * * *")
+            + "&name=From%20query&failure_probability=0.25",
+        "{\"name\": \"From body\", \"sleep_time\": 0.01, \"failure_probability\": 0}")
+        .json().get("recurring_id").asText();
+
+    JsonNode params = http.get("/recurring/" + id).json().get("params");
+    assertEquals("From query", params.get("name").asText());
+    assertEquals(0.01, params.get("sleep_time").asDouble());
+    assertTrue(params.get("failure_probability").isNumber(), params.toString()); // read as its type, not text
+    assertEquals(0.25, params.get("failure_probability").asDouble());
+    await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/queue").json().size() == 1);
+    JsonNode instance = http.get("/queue").json().get(0);
+    assertEquals("From query", instance.get("params").get("name").asText());
+    assertEquals(0.25, instance.get("params").get("failure_probability").asDouble());
+  }
+
+  @Test
   void previewsListTheNextRunsOfASchedulesOrOfAnExpression(Vertx vertx) {
     HttpProbe http = TestServer.start(vertx).http();
     String id = http.postJson("/recurring/NoopTask?cron_expression=@daily&tz=America/New_York", "{}")
@@ -141,7 +179,10 @@ class RecurringApiTest {
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&pause_after_failures=0      | 422 | pause_after_failures",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&tz=Mars/Olympus            | 422 | tz",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&enabled=maybe              | 422 | enabled",
-      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=1               | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=soon            | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=-1              | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&colour=red                  | 422 | colour",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&name=a&name=b               | 422 | name",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&cron_expression=@hourly    | 422 | cron_expression",
       "POST  | /recurring/NoSuchTask?cron_expression=@daily                                 | 404 | NoSuchTask",
       "POST  | /recurring                                                                   | 405 | POST",

@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The {@code /recurring} routes. Schedule options come from the query string and task parameters
- * from the JSON body, as in brinjal; every bad value is a 422 naming it.
+ * The {@code /recurring} routes. Schedule options come from the query string; task parameters
+ * from the JSON body and the other query names (the query wins), as in brinjal; every bad value
+ * is a 422 naming it.
  */
 final class RecurringRoutes {
   private static final Set<String> CREATE_OPTIONS =
@@ -56,8 +57,8 @@ final class RecurringRoutes {
   private void handleCreate(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
     TaskType type = ScheduleSpec.taskType(scheduler.registry(), ctx.pathParam("task_type"));
-    onlyOptions(query, CREATE_OPTIONS, "; task parameters go in the JSON body");
-    ObjectNode params = JsonBodies.object(ctx, false);
+    // brinjal's frontend sends the task's parameters in the query, beside the options
+    ObjectNode params = type.given(JsonBodies.object(ctx, false), TaskRoutes.taskParams(ctx, CREATE_OPTIONS));
     String expression = single(query, "cron_expression");
     if (expression == null) throw new InvalidParameterException("cron_expression", "is required");
     CronSchedule cron = cron(expression, zone(query));

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The brinjal-compatible HTTP API as a {@link Router} that can be mounted under any prefix.
@@ -70,7 +71,7 @@ public final class TaskRoutes {
     String route = ctx.pathParam("task_route");
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
-    engine.submit(route, params, queryParams(ctx), runTimeout(ctx))
+    engine.submit(route, params, taskParams(ctx, Set.of()), runTimeout(ctx))
         .onSuccess(id -> {
           ObjectNode out = Json.object();
           out.put("task_id", id);
@@ -172,10 +173,11 @@ public final class TaskRoutes {
     }
   }
 
-  private static Map<String, List<String>> queryParams(RoutingContext ctx) {
+  /** The query names that are task parameters: all but {@code access_token} and {@code options}. */
+  static Map<String, List<String>> taskParams(RoutingContext ctx, Set<String> options) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
+      if (!name.equals("access_token") && !options.contains(name)) out.put(name, ctx.queryParams().getAll(name));
     }
     return out;
   }
