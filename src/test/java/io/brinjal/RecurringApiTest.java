@@ -82,23 +82,35 @@ class RecurringApiTest {
     assertEquals(s, http.get("/recurring/" + id).json());
     assertEquals(0, http.get("/queue").json().size()); // registration ran nothing
 
+    // brinjal's texts, which its clients match on; "changed" says whether the toggle did anything
     Reply disabled = patch(http, "/recurring/" + id + "/disable");
     assertEquals(200, disabled.status());
-    assertTrue(disabled.json().get("message").asText().contains("disabled"));
+    assertEquals("Recurring task " + id + " disabled successfully", disabled.json().get("message").asText());
+    assertTrue(disabled.json().get("changed").asBoolean());
     JsonNode off = http.get("/recurring/" + id).json();
     assertFalse(off.get("enabled").asBoolean());
     assertTrue(off.get("next_run").isNull());
+    Reply again = patch(http, "/recurring/" + id + "/disable");
+    assertEquals("Recurring task " + id + " disabled successfully", again.json().get("message").asText());
+    assertFalse(again.json().get("changed").asBoolean());
 
-    assertEquals(200, patch(http, "/recurring/" + id + "/enable").status());
+    Reply enabled = patch(http, "/recurring/" + id + "/enable");
+    assertEquals(200, enabled.status());
+    assertEquals("Recurring task " + id + " enabled successfully", enabled.json().get("message").asText());
+    assertTrue(enabled.json().get("changed").asBoolean());
     JsonNode on = http.get("/recurring/" + id).json();
     assertTrue(on.get("enabled").asBoolean());
     assertFalse(on.get("next_run").isNull());
+    assertFalse(patch(http, "/recurring/" + id + "/enable").json().get("changed").asBoolean());
 
     Reply deleted = http.delete("/recurring/" + id);
     assertEquals(200, deleted.status());
-    assertTrue(deleted.json().get("message").asText().contains(id));
+    assertEquals("Recurring task " + id + " deleted successfully", deleted.json().get("message").asText());
     assertEquals(0, http.get("/recurring").json().size());
-    assertEquals(404, http.get("/recurring/" + id).status());
+    Reply gone = http.get("/recurring/" + id);
+    assertEquals(404, gone.status());
+    assertEquals("Recurring task " + id + " not found", gone.detail());
+    assertEquals("Recurring task " + id + " not found", patch(http, "/recurring/" + id + "/enable").detail());
   }
 
   @Test

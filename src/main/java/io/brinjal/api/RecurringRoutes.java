@@ -80,22 +80,26 @@ final class RecurringRoutes {
 
   private void handleEnable(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
-    scheduler.enable(id)
-        .onSuccess(changed -> Replies.message(ctx, "Recurring " + id + (changed ? " enabled" : " was already enabled")))
-        .onFailure(ctx::fail);
+    scheduler.enable(id).onSuccess(changed -> replyToggled(ctx, id, "enabled", changed)).onFailure(ctx::fail);
   }
 
   private void handleDisable(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
-    scheduler.disable(id)
-        .onSuccess(changed -> Replies.message(ctx, "Recurring " + id + (changed ? " disabled" : " was already disabled")))
-        .onFailure(ctx::fail);
+    scheduler.disable(id).onSuccess(changed -> replyToggled(ctx, id, "disabled", changed)).onFailure(ctx::fail);
+  }
+
+  /** brinjal's text, which clients match on, even when nothing changed; {@code changed} says whether it did. */
+  private static void replyToggled(RoutingContext ctx, String id, String state, boolean changed) {
+    ObjectNode out = Json.object();
+    out.put("message", "Recurring task " + id + " " + state + " successfully");
+    out.put("changed", changed);
+    Replies.json(ctx, 200, out);
   }
 
   private void handleDelete(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
     scheduler.delete(id)
-        .onSuccess(v -> Replies.message(ctx, "Recurring " + id + " deleted successfully"))
+        .onSuccess(v -> Replies.message(ctx, "Recurring task " + id + " deleted successfully"))
         .onFailure(ctx::fail);
   }
 

@@ -130,7 +130,8 @@ public final class TaskRoutes {
     engine.deleteCompleted()
         .onSuccess(count -> {
           ObjectNode out = Json.object();
-          out.put("message", "Deleted " + count + " completed tasks");
+          // brinjal's texts
+          out.put("message", count == 0 ? "No completed tasks found" : "Deleted " + count + " completed task(s)");
           out.put("deleted_count", count);
           out.put("failed_count", 0);
           out.putArray("failed_task_ids");
