@@ -97,10 +97,15 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     });
     Gauge.builder("brinjal.cluster.nodes", clusterNodes, AtomicInteger::get).strongReference(true)
         .description("Nodes sharing the store, a dead one until it is taken over (1 with a store of its own)").register(registry);
-    // zero series from the start, so rate() sees the first task of each type
+    // zero series from the start, so rate(), increase() and histogram_quantile() see the first
+    // task of each type; the histograms under the semaphore the type declares (a task that picks
+    // another one at run time adds that series then)
     for (TaskType type : engine.registry().all()) {
       submittedCounter(type.name());
       for (TaskStatus status : TERMINAL) finishedCounter(type.name(), status.wire());
+      String semaphore = engine.semaphoreFor(type.declaredSemaphore());
+      queueWaitTimer(type.name(), semaphore);
+      runTimer(type.name(), semaphore);
     }
   }
 
@@ -200,15 +205,14 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   @Override
   public void onStarted(TaskState task) {
-    timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", task)
-        .record(task.waitTime());
+    queueWaitTimer(task.taskType(), task.semaphore()).record(task.waitTime());
   }
 
   @Override
   public void onFinished(TaskState task) {
     finishedCounter(task.taskType(), task.status().wire()).increment();
     Duration ran = task.runTime();
-    if (ran != null) timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task).record(ran);
+    if (ran != null) runTimer(task.taskType(), task.semaphore()).record(ran);
   }
 
   private Counter submittedCounter(String type) {
@@ -222,8 +226,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
         .tags("task_type", type, "status", status).register(registry));
   }
 
-  private Timer timer(Map<List<String>, Timer> cache, String name, String description, TaskState task) {
-    return cache.computeIfAbsent(List.of(task.taskType(), task.semaphore()), k -> Timer.builder(name)
+  private Timer queueWaitTimer(String type, String semaphore) {
+    return timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", type, semaphore);
+  }
+
+  private Timer runTimer(String type, String semaphore) {
+    return timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", type, semaphore);
+  }
+
+  private Timer timer(Map<List<String>, Timer> cache, String name, String description, String type, String semaphore) {
+    return cache.computeIfAbsent(List.of(type, semaphore), k -> Timer.builder(name)
         .description(description).tags("task_type", k.get(0), "semaphore", k.get(1))
         .serviceLevelObjectives(TIME_BUCKETS).register(registry));
   }
