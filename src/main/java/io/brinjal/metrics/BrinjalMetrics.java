@@ -72,6 +72,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> semaphoreAbandoned = new LinkedHashMap<>();
   private final AtomicInteger clusterNodes = new AtomicInteger(1);
 
   // fed by the recurring scheduler's callbacks, on the engine's loop
@@ -94,6 +95,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
       semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
       semaphoreRunningHere.put(name, semaphoreGauge("brinjal.semaphore.running.here",
           "Tasks holding a permit on this node (with one node, the same as brinjal_semaphore_running)", name));
+      semaphoreAbandoned.put(name, semaphoreGauge("brinjal.semaphore.abandoned",
+          "Threads on this node that did not leave run() within execution.cancel_grace_seconds (they keep their permits)", name));
     });
     Gauge.builder("brinjal.cluster.nodes", clusterNodes, AtomicInteger::get).strongReference(true)
         .description("Nodes sharing the store, a dead one until it is taken over (1 with a store of its own)").register(registry);
@@ -144,6 +147,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
         semaphoreRunning.get(s.name()).set(s.running());
         semaphoreWaiting.get(s.name()).set(s.waiting());
         semaphoreRunningHere.get(s.name()).set(s.runningHere());
+        semaphoreAbandoned.get(s.name()).set(s.abandoned());
       }
       Map<TaskStatus, Long> counts = all.resultAt(1);
       tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L).intValue()));
