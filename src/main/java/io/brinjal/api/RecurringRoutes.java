@@ -22,8 +22,9 @@ import java.util.Set;
  * is a 422 naming it.
  */
 final class RecurringRoutes {
-  private static final Set<String> CREATE_OPTIONS =
-      Set.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled");
+  /** The query names that are the schedule's own (the others are task parameters), in the order documented. */
+  static final List<String> CREATE_OPTIONS =
+      List.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled");
   private static final Set<String> PREVIEW_OPTIONS = Set.of("cron_expression", "tz", "n");
   private static final int DEFAULT_PREVIEW = 5;
 

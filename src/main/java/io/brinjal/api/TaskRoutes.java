@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class TaskRoutes {
     r.get("/task_types").handler(routes::handleTaskTypes);
     r.get("/semaphores").handler(routes::handleSemaphores);
     r.get("/ws").handler(streams::handleWebSocket);
+    DocsRoutes.mountDocument(r, new OpenApiDocument(engine));
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
     RecurringRoutes.mount(r, body, scheduler);
@@ -175,7 +177,7 @@ public final class TaskRoutes {
   }
 
   /** The query names that are task parameters: all but {@code access_token} and {@code options}. */
-  static Map<String, List<String>> taskParams(RoutingContext ctx, Set<String> options) {
+  static Map<String, List<String>> taskParams(RoutingContext ctx, Collection<String> options) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : ctx.queryParams().names()) {
       if (!name.equals("access_token") && !options.contains(name)) out.put(name, ctx.queryParams().getAll(name));

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The web UI, under the same prefix as the API: the dashboard at {@code GET /}, the demo page at
- * {@code GET /test} and the assets ({@code TaskList.js} and its friends) at {@code GET /static/*}.
+ * {@code GET /test}, the assets ({@code TaskList.js} and its friends) at {@code GET /static/*}, and
+ * the API docs page ({@link DocsRoutes}).
  * Pages refer to everything with relative URLs, so they work under any mount prefix.
  */
 public final class UiRoutes {
@@ -39,6 +40,7 @@ public final class UiRoutes {
         .setDirectoryListing(false); // a folder is not a file: it falls through to the 404 below
     r.get("/").handler(ctx -> page(ctx, DASHBOARD));
     r.get("/test").handler(ctx -> page(ctx, DEMO));
+    DocsRoutes.mountPage(r);
     r.get("/static/*")
         .handler(UiRoutes::refuseEscapes)
         .handler(assets)
@@ -60,8 +62,12 @@ public final class UiRoutes {
   }
 
   private static void page(RoutingContext ctx, Buffer html) {
+    page(ctx, html, CONTENT_SECURITY_POLICY);
+  }
+
+  static void page(RoutingContext ctx, Buffer html, String contentSecurityPolicy) {
     HttpServerResponse response = ctx.response();
-    securityHeaders(response);
+    securityHeaders(response, contentSecurityPolicy);
     response.putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .end(html);
@@ -90,7 +96,11 @@ public final class UiRoutes {
   }
 
   static void securityHeaders(HttpServerResponse response) {
-    response.putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    securityHeaders(response, CONTENT_SECURITY_POLICY);
+  }
+
+  static void securityHeaders(HttpServerResponse response, String contentSecurityPolicy) {
+    response.putHeader("Content-Security-Policy", contentSecurityPolicy)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "SAMEORIGIN")
@@ -98,7 +108,7 @@ public final class UiRoutes {
         .putHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
   }
 
-  private static Buffer resource(String name) {
+  static Buffer resource(String name) {
     try (InputStream in = UiRoutes.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) throw new IllegalStateException("missing UI resource " + name);
       return Buffer.buffer(in.readAllBytes());
