@@ -61,13 +61,9 @@ public final class UiRoutes {
     ctx.response().setStatusCode(301).putHeader("Location", last + "/" + (query == null ? "" : "?" + query)).end();
   }
 
-  private static void page(RoutingContext ctx, Buffer html) {
-    page(ctx, html, CONTENT_SECURITY_POLICY);
-  }
-
-  static void page(RoutingContext ctx, Buffer html, String contentSecurityPolicy) {
+  static void page(RoutingContext ctx, Buffer html) {
     HttpServerResponse response = ctx.response();
-    securityHeaders(response, contentSecurityPolicy);
+    securityHeaders(response);
     response.putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .end(html);
@@ -96,11 +92,7 @@ public final class UiRoutes {
   }
 
   static void securityHeaders(HttpServerResponse response) {
-    securityHeaders(response, CONTENT_SECURITY_POLICY);
-  }
-
-  static void securityHeaders(HttpServerResponse response, String contentSecurityPolicy) {
-    response.putHeader("Content-Security-Policy", contentSecurityPolicy)
+    response.putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "SAMEORIGIN")
