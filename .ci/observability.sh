@@ -3,6 +3,8 @@
 #  1. promtool lints a live scrape of a server that ran a known workload;
 #  2. a real Prometheus, with the repo's own scrape config (the file docker-compose mounts,
 #     its target pointed at the test server), scrapes it until the API shows the tasks;
+#     promtool checks the recording and alerting rules and runs their unit tests, and that
+#     Prometheus loads them;
 #  3. the Grafana dashboard is valid JSON and its queries name only scraped metrics;
 #  4. SIGTERM: not ready, 503 for new tasks, queued tasks kept for the next start (which runs
 #     them), running ones interrupted.
@@ -13,6 +15,7 @@ jar=target/brinjal.jar
 port=18766
 prom_port=19090
 scrape_config=ops/prometheus/prometheus.yml
+rules=ops/prometheus/brinjal.rules.yml
 dashboard=ops/grafana/dashboards/brinjal.json
 work=$(mktemp -d)
 base="http://127.0.0.1:$port"
@@ -76,8 +79,15 @@ echo "observability: promtool check metrics passes on a live scrape ($(grep -vc 
 # ---- 2. a real Prometheus with the repo's scrape config, pointed at this server
 docker-compose config | grep -F "$(pwd)/$scrape_config:/etc/prometheus/prometheus.yml" >/dev/null \
   || fail "docker-compose.yml does not mount $scrape_config into Prometheus"
+for mount in "$scrape_config:/etc/prometheus/prometheus.yml" "$rules:/etc/prometheus/brinjal.rules.yml"; do
+  docker-compose config | grep -F "$(pwd)/$mount" >/dev/null || fail "docker-compose.yml does not mount $mount"
+done
 promtool check config "$scrape_config" >/dev/null || fail "$scrape_config is not a valid Prometheus config"
+promtool check config ops/prometheus/prometheus-cluster.yml >/dev/null || fail "prometheus-cluster.yml is not a valid Prometheus config"
+promtool check rules "$rules" || fail "promtool check rules found problems in $rules"
+promtool test rules ops/prometheus/*.test.yml || fail "the rule unit tests (ops/prometheus/*.test.yml) fail"
 sed "s/brinjal:8000/127.0.0.1:$port/" "$scrape_config" >"$work/prometheus.yml"
+cp "$rules" "$work/" # rule_files are resolved beside the config
 grep -q "127.0.0.1:$port" "$work/prometheus.yml" || fail "no brinjal:8000 target to point at the test server"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
   --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
@@ -89,6 +99,25 @@ submitted() {
 seven_submitted() { [ "$(submitted 2>/dev/null)" = 7 ]; }
 wait_for 90 seven_submitted || fail "Prometheus never saw the 7 submitted tasks (last answer: $(submitted || true))"
 echo "observability: a real Prometheus scraped brinjal_tasks_submitted_total = 7 with $scrape_config"
+# the rules are loaded and evaluated: the recording rules produce series from this server's
+# metrics, and no alert fires on a healthy server that ran 7 quick tasks
+rules_loaded() { # every rule evaluated without error (health is "unknown" until then), no alert active
+  curl -fsS "$prom/api/v1/rules" | python3 -c '
+import json, sys
+groups = {g["name"]: g for g in json.load(sys.stdin)["data"]["groups"]}
+rules = [r for g in groups.values() for r in g["rules"]]
+assert {"brinjal-recording", "brinjal-alerts"} <= set(groups), groups.keys()
+assert all(r["health"] == "ok" for r in rules), [(r["name"], r.get("lastError")) for r in rules]
+assert all(r["state"] == "inactive" for r in rules if r["type"] == "alerting"), [r["name"] for r in rules]
+' 2>/dev/null
+}
+wait_for 60 rules_loaded || fail "Prometheus did not load and evaluate $rules cleanly: $(curl -fsS "$prom/api/v1/rules" || true)"
+recorded() {
+  curl -fsS "$prom/api/v1/query" --data-urlencode 'query=brinjal:semaphore_utilisation:ratio{semaphore="single"}' \
+    | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)'
+}
+wait_for 60 recorded || fail "the recording rule brinjal:semaphore_utilisation:ratio has no series"
+echo "observability: Prometheus loaded $rules (groups evaluated, no alert firing, recordings present)"
 
 # ---- 3. the dashboard against the live scrape and that Prometheus
 python3 .ci/check_dashboard.py "$dashboard" "$work/scrape.txt" "$prom" || fail "the Grafana dashboard does not match the scrape"

@@ -28,6 +28,11 @@ curl -fsS "http://127.0.0.1:$port/api/tasks/recurring/$rid/preview?n=2" | grep '
 # the web UI is inside the jar: the dashboard, and the component it loads
 curl -fsS "http://127.0.0.1:$port/api/tasks/" | grep '<task-list' >/dev/null
 curl -fsS "http://127.0.0.1:$port/api/tasks/static/TaskList.js" | grep "customElements.define('task-list'" >/dev/null
+# and the parts and the stylesheet TaskList.js loads from beside it
+for part in TaskList.css task-list/util.js task-list/connection.js task-list/rendering.js task-list/dialogs.js \
+    task-list/form.js task-list/recurring.js; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/api/tasks/static/$part" || { echo "static/$part is not in the jar"; exit 1; }
+done
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queue")
 [ "$code" = 404 ] || { echo "unprefixed route answered $code"; exit 1; }
 kill $pid; wait $pid 2>/dev/null || true

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.Intervals;
+import io.brinjal.support.Reply;
 import io.brinjal.support.SseProbe;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
@@ -122,7 +123,9 @@ class ExecutionApiTest {
     SseProbe stream = http.stream("/" + queued + "/stream");
     assertEquals("queued", stream.next().get("status").asText());
 
-    assertEquals(200, http.delete("/" + queued).status());
+    Reply deleted = http.delete("/" + queued);
+    assertEquals(200, deleted.status());
+    assertEquals("Task " + queued + " deleted successfully", deleted.json().get("message").asText()); // brinjal's text
 
     JsonNode last = stream.untilTerminal().get(0);
     assertEquals("cancelled", last.get("status").asText());

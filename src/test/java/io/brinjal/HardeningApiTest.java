@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.support.HttpProbe;
 import io.brinjal.support.Reply;
+import io.brinjal.support.Scrape;
 import io.brinjal.support.SseProbe;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
@@ -85,12 +86,14 @@ class HardeningApiTest {
     assertEquals(1, single.get("abandoned").asInt());
     assertEquals(1, single.get("running").asInt(), "the stuck thread still holds the only permit");
     assertEquals("queued", http.task(behind).get("status").asText());
+    assertEquals(1, Scrape.of(http).value("brinjal_semaphore_abandoned", "semaphore", "single"));
 
     Gates.open(gate); // the thread finally returns
     List<JsonNode> rest = stream.untilTerminal();
     assertEquals("cancelled", rest.get(rest.size() - 1).get("status").asText());
     assertEquals("done", http.awaitTerminal(behind).get("status").asText());
     assertEquals(0, semaphore(http, "single").get("abandoned").asInt());
+    assertEquals(0, Scrape.of(http).value("brinjal_semaphore_abandoned", "semaphore", "single"));
     assertEquals(1, semaphore(http, "single").get("peak_running").asInt(), "the limit was never exceeded");
   }
 

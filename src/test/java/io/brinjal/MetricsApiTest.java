@@ -59,6 +59,29 @@ class MetricsApiTest {
   }
 
   @Test
+  void taskTimeHistogramsStartAtZeroForEveryTypeUnderItsSemaphore(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+
+    Scrape before = Scrape.of(http); // no task yet: the first burst must show up in increase()
+    for (String histogram : List.of("brinjal_task_queue_wait_seconds", "brinjal_task_run_seconds")) {
+      for (String[] typeAndSemaphore : new String[][] {
+          {"NoopTask", "multiple"}, {"ExampleCPUTask", "single"}, {"ExampleIOTask", "multiple"},
+          {"FailingTask", "default"}, {"GateTask", "single"}}) {
+        String[] labels = {"task_type", typeAndSemaphore[0], "semaphore", typeAndSemaphore[1]};
+        assertEquals(0, before.value(histogram + "_count", labels), histogram + " " + List.of(labels));
+        assertEquals(0, before.value(histogram + "_sum", labels), histogram + " " + List.of(labels));
+        assertEquals(0, before.value(histogram + "_bucket",
+            "task_type", typeAndSemaphore[0], "semaphore", typeAndSemaphore[1], "le", "+Inf"));
+      }
+    }
+
+    http.awaitTerminal(http.create("noop_task", null));
+    Scrape after = Scrape.of(http);
+    assertEquals(1, after.value("brinjal_task_run_seconds_count", "task_type", "NoopTask", "semaphore", "multiple"));
+    assertEquals(1, after.value("brinjal_task_queue_wait_seconds_count", "task_type", "NoopTask", "semaphore", "multiple"));
+  }
+
+  @Test
   void semaphoreGaugesShowRunningAndWaitingDuringARun(Vertx vertx) {
     HttpProbe http = TestServer.start(vertx).http();
     String gate = Gates.newGate();

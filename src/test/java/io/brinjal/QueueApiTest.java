@@ -155,8 +155,12 @@ class QueueApiTest {
     assertEquals(2, reply.json().get("deleted_count").asInt());
     assertEquals(0, reply.json().get("failed_count").asInt());
     assertEquals(0, reply.json().get("failed_task_ids").size());
-    assertTrue(reply.json().get("message").asText().contains("2"));
+    assertEquals("Deleted 2 completed task(s)", reply.json().get("message").asText()); // brinjal's text
     assertEquals(List.of(running), ids(http.get("/queue").json()));
+    Reply none = http.delete("/completed");
+    assertEquals(200, none.status());
+    assertEquals("No completed tasks found", none.json().get("message").asText());
+    assertEquals(0, none.json().get("deleted_count").asInt());
     Gates.open(gate);
   }
 

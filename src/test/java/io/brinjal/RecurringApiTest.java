@@ -82,23 +82,73 @@ class RecurringApiTest {
     assertEquals(s, http.get("/recurring/" + id).json());
     assertEquals(0, http.get("/queue").json().size()); // registration ran nothing
 
+    // brinjal's texts, which its clients match on; "changed" says whether the toggle did anything
     Reply disabled = patch(http, "/recurring/" + id + "/disable");
     assertEquals(200, disabled.status());
-    assertTrue(disabled.json().get("message").asText().contains("disabled"));
+    assertEquals("Recurring task " + id + " disabled successfully", disabled.json().get("message").asText());
+    assertTrue(disabled.json().get("changed").asBoolean());
     JsonNode off = http.get("/recurring/" + id).json();
     assertFalse(off.get("enabled").asBoolean());
     assertTrue(off.get("next_run").isNull());
+    Reply again = patch(http, "/recurring/" + id + "/disable");
+    assertEquals("Recurring task " + id + " disabled successfully", again.json().get("message").asText());
+    assertFalse(again.json().get("changed").asBoolean());
 
-    assertEquals(200, patch(http, "/recurring/" + id + "/enable").status());
+    Reply enabled = patch(http, "/recurring/" + id + "/enable");
+    assertEquals(200, enabled.status());
+    assertEquals("Recurring task " + id + " enabled successfully", enabled.json().get("message").asText());
+    assertTrue(enabled.json().get("changed").asBoolean());
     JsonNode on = http.get("/recurring/" + id).json();
     assertTrue(on.get("enabled").asBoolean());
     assertFalse(on.get("next_run").isNull());
+    assertFalse(patch(http, "/recurring/" + id + "/enable").json().get("changed").asBoolean());
 
     Reply deleted = http.delete("/recurring/" + id);
     assertEquals(200, deleted.status());
-    assertTrue(deleted.json().get("message").asText().contains(id));
+    assertEquals("Recurring task " + id + " deleted successfully", deleted.json().get("message").asText());
     assertEquals(0, http.get("/recurring").json().size());
-    assertEquals(404, http.get("/recurring/" + id).status());
+    Reply gone = http.get("/recurring/" + id);
+    assertEquals(404, gone.status());
+    assertEquals("Recurring task " + id + " not found", gone.detail());
+    assertEquals("Recurring task " + id + " not found", patch(http, "/recurring/" + id + "/enable").detail());
+  }
+
+  @Test
+  void brinjalsFrontendRequestWithItsTaskParametersInTheQueryIsAccepted(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+
+    // exactly what brinjal's TaskList.js "Add Recurring CPU Task" button sends: no body
+    Reply created = http.send(HttpMethod.POST, "/recurring/ExampleCPUTask?cron_expression=" + q("*/1 * * * *")
+        + "&max_concurrent=1&name=Recurring%20CPU%20Task", null, Map.of());
+
+    assertEquals(200, created.status(), created.toString());
+    JsonNode schedule = http.get("/recurring/" + created.json().get("recurring_id").asText()).json();
+    assertEquals("Recurring CPU Task", schedule.get("params").get("name").asText());
+    assertEquals(1, schedule.get("params").size(), schedule.toString());
+    assertEquals(1, schedule.get("max_concurrent").asInt());
+    assertEquals("*/1 * * * *", schedule.get("cron_expression").asText());
+  }
+
+  @Test
+  void queryTaskParametersMergeOverTheBodyTypedAndFireWithTheSchedule(Vertx vertx) {
+    TestClock clock = TestClock.ticking();
+    HttpProbe http = TestServer.start(vertx, "{}", clock).http();
+    clock.set("2031-03-04T05:05:57.500Z");
+
+    String id = http.postJson("/recurring/ExampleCPUTask?cron_expression=" + q("* * * * *")
+            + "&name=From%20query&failure_probability=0.25",
+        "{\"name\": \"From body\", \"sleep_time\": 0.01, \"failure_probability\": 0}")
+        .json().get("recurring_id").asText();
+
+    JsonNode params = http.get("/recurring/" + id).json().get("params");
+    assertEquals("From query", params.get("name").asText());
+    assertEquals(0.01, params.get("sleep_time").asDouble());
+    assertTrue(params.get("failure_probability").isNumber(), params.toString()); // read as its type, not text
+    assertEquals(0.25, params.get("failure_probability").asDouble());
+    await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/queue").json().size() == 1);
+    JsonNode instance = http.get("/queue").json().get(0);
+    assertEquals("From query", instance.get("params").get("name").asText());
+    assertEquals(0.25, instance.get("params").get("failure_probability").asDouble());
   }
 
   @Test
@@ -141,7 +191,10 @@ class RecurringApiTest {
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&pause_after_failures=0      | 422 | pause_after_failures",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&tz=Mars/Olympus            | 422 | tz",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&enabled=maybe              | 422 | enabled",
-      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=1               | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=soon            | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&sleep_time=-1              | 422 | sleep_time",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&colour=red                  | 422 | colour",
+      "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&name=a&name=b               | 422 | name",
       "POST  | /recurring/ExampleCPUTask?cron_expression=@daily&cron_expression=@hourly    | 422 | cron_expression",
       "POST  | /recurring/NoSuchTask?cron_expression=@daily                                 | 404 | NoSuchTask",
       "POST  | /recurring                                                                   | 405 | POST",

@@ -17,12 +17,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The {@code /recurring} routes. Schedule options come from the query string and task parameters
- * from the JSON body, as in brinjal; every bad value is a 422 naming it.
+ * The {@code /recurring} routes. Schedule options come from the query string; task parameters
+ * from the JSON body and the other query names (the query wins), as in brinjal; every bad value
+ * is a 422 naming it.
  */
 final class RecurringRoutes {
-  private static final Set<String> CREATE_OPTIONS =
-      Set.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled");
+  /** The query names that are the schedule's own (the others are task parameters), in the order documented. */
+  static final List<String> CREATE_OPTIONS =
+      List.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled");
   private static final Set<String> PREVIEW_OPTIONS = Set.of("cron_expression", "tz", "n");
   private static final int DEFAULT_PREVIEW = 5;
 
@@ -56,8 +58,8 @@ final class RecurringRoutes {
   private void handleCreate(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
     TaskType type = ScheduleSpec.taskType(scheduler.registry(), ctx.pathParam("task_type"));
-    onlyOptions(query, CREATE_OPTIONS, "; task parameters go in the JSON body");
-    ObjectNode params = JsonBodies.object(ctx, false);
+    // brinjal's frontend sends the task's parameters in the query, beside the options
+    ObjectNode params = type.given(JsonBodies.object(ctx, false), TaskRoutes.taskParams(ctx, CREATE_OPTIONS));
     String expression = single(query, "cron_expression");
     if (expression == null) throw new InvalidParameterException("cron_expression", "is required");
     CronSchedule cron = cron(expression, zone(query));
@@ -79,22 +81,26 @@ final class RecurringRoutes {
 
   private void handleEnable(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
-    scheduler.enable(id)
-        .onSuccess(changed -> Replies.message(ctx, "Recurring " + id + (changed ? " enabled" : " was already enabled")))
-        .onFailure(ctx::fail);
+    scheduler.enable(id).onSuccess(changed -> replyToggled(ctx, id, "enabled", changed)).onFailure(ctx::fail);
   }
 
   private void handleDisable(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
-    scheduler.disable(id)
-        .onSuccess(changed -> Replies.message(ctx, "Recurring " + id + (changed ? " disabled" : " was already disabled")))
-        .onFailure(ctx::fail);
+    scheduler.disable(id).onSuccess(changed -> replyToggled(ctx, id, "disabled", changed)).onFailure(ctx::fail);
+  }
+
+  /** brinjal's text, which clients match on, even when nothing changed; {@code changed} says whether it did. */
+  private static void replyToggled(RoutingContext ctx, String id, String state, boolean changed) {
+    ObjectNode out = Json.object();
+    out.put("message", "Recurring task " + id + " " + state + " successfully");
+    out.put("changed", changed);
+    Replies.json(ctx, 200, out);
   }
 
   private void handleDelete(RoutingContext ctx) {
     String id = ctx.pathParam("recurring_id");
     scheduler.delete(id)
-        .onSuccess(v -> Replies.message(ctx, "Recurring " + id + " deleted successfully"))
+        .onSuccess(v -> Replies.message(ctx, "Recurring task " + id + " deleted successfully"))
         .onFailure(ctx::fail);
   }
 

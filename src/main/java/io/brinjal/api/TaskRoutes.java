@@ -16,9 +16,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The brinjal-compatible HTTP API as a {@link Router} that can be mounted under any prefix.
@@ -48,6 +50,7 @@ public final class TaskRoutes {
     r.get("/task_types").handler(routes::handleTaskTypes);
     r.get("/semaphores").handler(routes::handleSemaphores);
     r.get("/ws").handler(streams::handleWebSocket);
+    DocsRoutes.mountDocument(r, new OpenApiDocument(engine));
     r.post("/search").handler(body).handler(routes::handleSearch);
     r.delete("/completed").handler(routes::handleDeleteCompleted);
     RecurringRoutes.mount(r, body, scheduler);
@@ -66,7 +69,7 @@ public final class TaskRoutes {
     String route = ctx.pathParam("task_route");
     refuseLiteral(ctx, route);
     ObjectNode params = JsonBodies.object(ctx, false);
-    engine.submit(route, params, queryParams(ctx), JobHeaders.options(ctx.request()))
+    engine.submit(route, params, taskParams(ctx, Set.of()), JobHeaders.options(ctx.request()))
         .onSuccess(submitted -> {
           ObjectNode out = Json.object();
           out.put("task_id", submitted.taskId());
@@ -126,7 +129,8 @@ public final class TaskRoutes {
     engine.deleteCompleted()
         .onSuccess(count -> {
           ObjectNode out = Json.object();
-          out.put("message", "Deleted " + count + " completed tasks");
+          // brinjal's texts
+          out.put("message", count == 0 ? "No completed tasks found" : "Deleted " + count + " completed task(s)");
           out.put("deleted_count", count);
           out.put("failed_count", 0);
           out.putArray("failed_task_ids");
@@ -169,10 +173,11 @@ public final class TaskRoutes {
     }
   }
 
-  private static Map<String, List<String>> queryParams(RoutingContext ctx) {
+  /** The query names that are task parameters: all but {@code access_token} and {@code options}. */
+  static Map<String, List<String>> taskParams(RoutingContext ctx, Collection<String> options) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
+      if (!name.equals("access_token") && !options.contains(name)) out.put(name, ctx.queryParams().getAll(name));
     }
     return out;
   }

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The web UI, under the same prefix as the API: the dashboard at {@code GET /}, the demo page at
- * {@code GET /test} and the assets ({@code TaskList.js} and its friends) at {@code GET /static/*}.
+ * {@code GET /test}, the assets ({@code TaskList.js} and its friends) at {@code GET /static/*}, and
+ * the API docs page ({@link DocsRoutes}).
  * Pages refer to everything with relative URLs, so they work under any mount prefix.
  */
 public final class UiRoutes {
@@ -39,6 +40,7 @@ public final class UiRoutes {
         .setDirectoryListing(false); // a folder is not a file: it falls through to the 404 below
     r.get("/").handler(ctx -> page(ctx, DASHBOARD));
     r.get("/test").handler(ctx -> page(ctx, DEMO));
+    DocsRoutes.mountPage(r);
     r.get("/static/*")
         .handler(UiRoutes::refuseEscapes)
         .handler(assets)
@@ -59,7 +61,7 @@ public final class UiRoutes {
     ctx.response().setStatusCode(301).putHeader("Location", last + "/" + (query == null ? "" : "?" + query)).end();
   }
 
-  private static void page(RoutingContext ctx, Buffer html) {
+  static void page(RoutingContext ctx, Buffer html) {
     HttpServerResponse response = ctx.response();
     securityHeaders(response);
     response.putHeader("Content-Type", "text/html; charset=utf-8")
@@ -98,7 +100,7 @@ public final class UiRoutes {
         .putHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
   }
 
-  private static Buffer resource(String name) {
+  static Buffer resource(String name) {
     try (InputStream in = UiRoutes.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) throw new IllegalStateException("missing UI resource " + name);
       return Buffer.buffer(in.readAllBytes());

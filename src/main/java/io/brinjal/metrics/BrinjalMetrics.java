@@ -72,6 +72,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> semaphoreAbandoned = new LinkedHashMap<>();
   private final AtomicInteger clusterNodes = new AtomicInteger(1);
 
   // fed by the recurring scheduler's callbacks, on the engine's loop
@@ -94,13 +95,20 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
       semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
       semaphoreRunningHere.put(name, semaphoreGauge("brinjal.semaphore.running.here",
           "Tasks holding a permit on this node (with one node, the same as brinjal_semaphore_running)", name));
+      semaphoreAbandoned.put(name, semaphoreGauge("brinjal.semaphore.abandoned",
+          "Threads on this node that did not leave run() within execution.cancel_grace_seconds (they keep their permits)", name));
     });
     Gauge.builder("brinjal.cluster.nodes", clusterNodes, AtomicInteger::get).strongReference(true)
         .description("Nodes sharing the store, a dead one until it is taken over (1 with a store of its own)").register(registry);
-    // zero series from the start, so rate() sees the first task of each type
+    // zero series from the start, so rate(), increase() and histogram_quantile() see the first
+    // task of each type; the histograms under the semaphore the type declares (a task that picks
+    // another one at run time adds that series then)
     for (TaskType type : engine.registry().all()) {
       submittedCounter(type.name());
       for (TaskStatus status : TERMINAL) finishedCounter(type.name(), status.wire());
+      String semaphore = engine.semaphoreFor(type.declaredSemaphore());
+      queueWaitTimer(type.name(), semaphore);
+      runTimer(type.name(), semaphore);
     }
   }
 
@@ -139,6 +147,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
         semaphoreRunning.get(s.name()).set(s.running());
         semaphoreWaiting.get(s.name()).set(s.waiting());
         semaphoreRunningHere.get(s.name()).set(s.runningHere());
+        semaphoreAbandoned.get(s.name()).set(s.abandoned());
       }
       Map<TaskStatus, Long> counts = all.resultAt(1);
       tasksByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L).intValue()));
@@ -200,15 +209,14 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   @Override
   public void onStarted(TaskState task) {
-    timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", task)
-        .record(task.waitTime());
+    queueWaitTimer(task.taskType(), task.semaphore()).record(task.waitTime());
   }
 
   @Override
   public void onFinished(TaskState task) {
     finishedCounter(task.taskType(), task.status().wire()).increment();
     Duration ran = task.runTime();
-    if (ran != null) timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", task).record(ran);
+    if (ran != null) runTimer(task.taskType(), task.semaphore()).record(ran);
   }
 
   private Counter submittedCounter(String type) {
@@ -222,8 +230,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
         .tags("task_type", type, "status", status).register(registry));
   }
 
-  private Timer timer(Map<List<String>, Timer> cache, String name, String description, TaskState task) {
-    return cache.computeIfAbsent(List.of(task.taskType(), task.semaphore()), k -> Timer.builder(name)
+  private Timer queueWaitTimer(String type, String semaphore) {
+    return timer(queueWait, "brinjal.task.queue.wait", "Time from submission to getting a permit", type, semaphore);
+  }
+
+  private Timer runTimer(String type, String semaphore) {
+    return timer(runTime, "brinjal.task.run", "Time from getting a permit to the end", type, semaphore);
+  }
+
+  private Timer timer(Map<List<String>, Timer> cache, String name, String description, String type, String semaphore) {
+    return cache.computeIfAbsent(List.of(type, semaphore), k -> Timer.builder(name)
         .description(description).tags("task_type", k.get(0), "semaphore", k.get(1))
         .serviceLevelObjectives(TIME_BUCKETS).register(registry));
   }

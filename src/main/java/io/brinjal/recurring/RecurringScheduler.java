@@ -578,7 +578,7 @@ public final class RecurringScheduler {
 
   private Schedule findOnLoop(String id) {
     Schedule s = schedules.get(id);
-    if (s == null) throw new NotFoundException("recurring schedule " + id + " not found");
+    if (s == null) throw new NotFoundException("Recurring task " + id + " not found"); // brinjal's text
     return s;
   }
 }

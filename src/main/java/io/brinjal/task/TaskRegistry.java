@@ -15,7 +15,7 @@ public final class TaskRegistry {
   /** Routes the API itself uses: a task type may not take them. */
   public static final Set<String> RESERVED_ROUTES =
       Set.of("queue", "completed", "search", "recurring", "task_types", "semaphores", "ws",
-          "static", "test", "metrics", "health");
+          "static", "test", "metrics", "health", "docs", "openapi.json");
 
   private final Map<String, TaskType> byRoute = new LinkedHashMap<>();
 

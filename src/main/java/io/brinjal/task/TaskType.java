@@ -108,14 +108,28 @@ public final class TaskType {
     if (body != null) {
       body.fields().forEachRemaining(e -> values.put(e.getKey(), spec(e.getKey()).fromJson(e.getValue())));
     }
-    for (Map.Entry<String, List<String>> e : query.entrySet()) {
-      ParamSpec spec = spec(e.getKey());
-      if (e.getValue().size() != 1) throw new InvalidParameterException(e.getKey(), "is given more than once");
-      values.put(e.getKey(), spec.fromQuery(e.getValue().get(0)));
-    }
+    query.forEach((name, texts) -> values.put(name, fromQuery(name, texts)));
     values.forEach((param, value) -> params.get(param).set(task, value));
     Task.Access.validate(task);
     return task;
+  }
+
+  /**
+   * The parameters as given: the JSON object with the query-string values over it, each query
+   * value read as its parameter's type (so {@code sleep_time=0.5} is the number 0.5). Throws
+   * {@link InvalidParameterException} for an unknown name or an unreadable query value; the
+   * body's values are checked when the result is bound.
+   */
+  public ObjectNode given(ObjectNode body, Map<String, List<String>> query) {
+    ObjectNode out = body == null ? Json.object() : body.deepCopy();
+    query.forEach((name, texts) -> out.set(name, Json.toTree(fromQuery(name, texts))));
+    return out;
+  }
+
+  private Object fromQuery(String name, List<String> texts) {
+    ParamSpec spec = spec(name);
+    if (texts.size() != 1) throw new InvalidParameterException(name, "is given more than once");
+    return spec.fromQuery(texts.get(0));
   }
 
   /** The bound parameter values as they go on the wire. */

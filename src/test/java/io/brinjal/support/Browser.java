@@ -1,5 +1,6 @@
 package io.brinjal.support;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,6 +114,25 @@ public final class Browser implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+    return out;
+  }
+
+  /** Every request the page made since the last look went to this machine: nothing came from a CDN. */
+  public void assertAllRequestsStayedLocal() {
+    for (JsonNode event : networkEvents()) {
+      String url = event.path("params").path("request").path("url").asText("");
+      if (url.isEmpty()) url = event.path("params").path("url").asText("");
+      if (url.isEmpty() || url.startsWith("data:") || url.startsWith("about:")) continue;
+      assertTrue(url.startsWith("http://127.0.0.1:") || url.startsWith("ws://127.0.0.1:"), "the page fetched " + url);
+    }
+  }
+
+  /** The console's errors since the last call (Content-Security-Policy violations among them). */
+  public List<String> consoleErrors() {
+    List<String> out = new ArrayList<>();
+    for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+      if (entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) out.add(entry.getMessage());
     }
     return out;
   }
