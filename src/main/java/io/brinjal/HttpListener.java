@@ -2,6 +2,7 @@ package io.brinjal;
 
 import io.brinjal.api.InvalidRequests;
 import io.brinjal.config.BrinjalConfig;
+import io.brinjal.streaming.StreamService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -43,12 +44,24 @@ final class HttpListener extends VerticleBase {
     return listen(vertx, router, http, port);
   }
 
+  /**
+   * What the server accepts on the wire. WebSocket compression is off: Vert.x inflates a
+   * message whole, before any size check, so a few KB could cost gigabytes of inflating; our
+   * frames are small JSON, and without it the message limit bounds a message's cost.
+   */
+  static HttpServerOptions options(BrinjalConfig.Http http) {
+    return new HttpServerOptions()
+        .setIdleTimeout(http.idleTimeoutSeconds()) // stalled clients; streams send keep-alives
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)
+        .setMaxWebSocketMessageSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES);
+  }
+
   static Future<HttpServer> listen(io.vertx.core.Vertx vertx, Handler<HttpServerRequest> router,
       BrinjalConfig.Http http, int port) {
-    HttpServerOptions options = new HttpServerOptions()
-        .setIdleTimeout(http.idleTimeoutSeconds()) // stalled clients; streams send keep-alives
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options)
+    return vertx.createHttpServer(options(http))
         .invalidRequestHandler(InvalidRequests::handle)
         .requestHandler(router)
         .listen(port, http.host());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.json.Json;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -21,9 +23,13 @@ import java.util.List;
  * "queue":true}} (with {@code "task_updates":true}: every task's changes too; either may add
  * {@code "resume_from": seq}), and {@code {"op":"unsubscribe",…}} with the same fields. Server frames: the SSE events with {@code seq} added (task events also
  * get {@code "type":"task_updated"}), acknowledgements {@code subscribed} / {@code unsubscribed},
- * and {@code {"type":"error","detail":…}} for a bad frame; the connection always lives on.
+ * and {@code {"type":"error","detail":…}} for a bad frame; the connection lives on. A message
+ * (or frame) over {@link StreamService#MAX_WEBSOCKET_MESSAGE_BYTES} is the one exception: the
+ * server reads no more of it and closes with 1009 ("message too big"). Compression is never
+ * negotiated (see HttpListener), so that limit bounds what a message can cost before any parsing.
  */
 final class WebSocketConnection extends StreamConnection {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSocketConnection.class);
   static final int MAX_SUBSCRIPTIONS = 10_000;
   private static final int SOCKET_QUEUE_BYTES = 64 * 1024;
 
@@ -39,7 +45,24 @@ final class WebSocketConnection extends StreamConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error("binary frames are not part of the protocol; send JSON text", null));
     ws.closeHandler(v -> release());
-    ws.exceptionHandler(e -> release());
+    ws.exceptionHandler(this::onException);
+  }
+
+  private void onException(Throwable e) {
+    if (tooBig(e) && !ws.isClosed()) {
+      LOG.warn("WebSocket message from {} over {} bytes: closed with 1009", ws.remoteAddress(),
+          StreamService.MAX_WEBSOCKET_MESSAGE_BYTES);
+      ws.close((short) 1009, "message too big: at most " + StreamService.MAX_WEBSOCKET_MESSAGE_BYTES + " bytes");
+    }
+    release();
+  }
+
+  /** A frame over the decoder's limit (Netty), or a message whose frames add up past it (Vert.x). */
+  private static boolean tooBig(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupt) {
+      return corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
   }
 
   @Override
