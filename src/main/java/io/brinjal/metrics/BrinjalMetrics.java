@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -118,8 +119,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     // process_cpu_usage and the JVM's own metrics say the same
     registry.config().meterFilter(MeterFilter.deny(id ->
         id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+    // Vert.x labels its HTTP meters with the request's method as sent: made-up methods would
+    // each add series (and heap) without bound, even when answered 401
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
+        method -> HTTP_METHODS.contains(method) ? method : "other"));
     return registry;
   }
+
+  /** The method label values HTTP meters may carry; any other method is counted as "other". */
+  public static final Set<String> HTTP_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
 
   public PrometheusMeterRegistry registry() {
     return registry;
