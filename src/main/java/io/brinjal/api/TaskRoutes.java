@@ -43,6 +43,7 @@ public final class TaskRoutes {
     var config = engine.config();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes());
     UiRoutes.mount(r); // GET /, /test, /static/*: code, no data, so before the token check (the page asks for one)
+    r.route().handler(new Origins(config.cors())::guard);
     Cors.handler(config.cors()).ifPresent(cors -> r.route().handler(cors));
     AccessGuard guard = AccessGuard.of(config.auth().token(), "brinjal");
     if (guard.enabled()) r.route().handler(guard::check);

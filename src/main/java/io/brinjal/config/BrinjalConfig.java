@@ -84,8 +84,10 @@ public record BrinjalConfig(
   }
 
   /**
-   * @param allowedOrigins origins browsers may call from; {@code "*"} allows any (then without
-   *     credentials)
+   * @param allowedOrigins origins browsers may call from besides the server's own; {@code "*"}
+   *     allows any (then without credentials)
+   * @param allowCredentials whether those origins may send cookies and credentialed requests
+   *     (resolved: unset means true for origins listed by name, false with {@code "*"})
    */
   public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
 

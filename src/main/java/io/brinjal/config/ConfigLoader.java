@@ -43,6 +43,8 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_LIMITS_MAX_QUEUED", "limits.max_queued"),
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
+          Map.entry("BRINJAL_CORS_ALLOWED_ORIGINS", "cors.allowed_origins"),
+          Map.entry("BRINJAL_CORS_ALLOW_CREDENTIALS", "cors.allow_credentials"),
           Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
           Map.entry("BRINJAL_RECURRING_STORE_FILE", "recurring.store_file"),
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
@@ -135,6 +137,15 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
           throw new ConfigException(var + " (" + key + "): must be an integer, got \"" + value + "\"");
         }
+      } else if (current != null && current.isArray()) { // a comma-separated list
+        var list = section.putArray(parts[1]);
+        for (String item : value.split(",")) if (!item.isBlank()) list.add(item.trim());
+      } else if (current != null && (current.isBoolean() || current.isNull())) {
+        String flag = value.trim().toLowerCase(Locale.ROOT);
+        if (!flag.equals("true") && !flag.equals("false")) {
+          throw new ConfigException(var + " (" + key + "): must be true or false, got \"" + value + "\"");
+        }
+        section.put(parts[1], Boolean.parseBoolean(flag));
       } else {
         section.put(parts[1], value);
       }
@@ -280,12 +291,18 @@ public final class ConfigLoader {
       }
       list.add(origin);
     }
+    // unset (null): credentials for origins listed by name, as browsers' EventSource
+    // {withCredentials: true} needs; never with "*", which would hand any site the user's cookies
     JsonNode credentials = cors.get("allow_credentials");
-    if (credentials == null || !credentials.isBoolean()) throw new ConfigException("cors.allow_credentials: must be true or false");
-    if (credentials.booleanValue() && list.contains("*")) {
+    if (credentials != null && !credentials.isNull() && !credentials.isBoolean()) {
+      throw new ConfigException("cors.allow_credentials: must be true, false or null (true unless the origins include \"*\")");
+    }
+    boolean wildcard = list.contains("*");
+    if (credentials != null && credentials.booleanValue() && wildcard) {
       throw new ConfigException("cors.allow_credentials: cannot be true while allowed_origins contains \"*\"; list the origins");
     }
-    return new BrinjalConfig.Cors(java.util.List.copyOf(list), credentials.booleanValue());
+    boolean allow = credentials == null || credentials.isNull() ? !wildcard : credentials.booleanValue();
+    return new BrinjalConfig.Cors(java.util.List.copyOf(list), allow);
   }
 
 

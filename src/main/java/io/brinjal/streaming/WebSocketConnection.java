@@ -114,7 +114,7 @@ final class WebSocketConnection extends StreamConnection {
   private void onText(String text) {
     JsonNode frame;
     try {
-      frame = Json.MAPPER.readTree(text);
+      frame = Json.STRICT_READER.readTree(text);
     } catch (JsonProcessingException e) {
       error("malformed JSON: " + e.getOriginalMessage(), null);
       return;

@@ -18,9 +18,11 @@ public final class RawSocket implements AutoCloseable {
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
+  private final int port;
 
-  private RawSocket(Socket socket) throws IOException {
+  private RawSocket(Socket socket, int port) throws IOException {
     this.socket = socket;
+    this.port = port;
     this.out = socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
   }
@@ -29,7 +31,7 @@ public final class RawSocket implements AutoCloseable {
     try {
       Socket socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(15_000);
-      return new RawSocket(socket);
+      return new RawSocket(socket, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -81,7 +83,7 @@ public final class RawSocket implements AutoCloseable {
 
   /** Opens a WebSocket on {@code path} by hand; returns the handshake's response head. */
   public String upgrade(String path, String extraHeaders) {
-    send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
     return readHead();
   }
