@@ -56,14 +56,22 @@ final class HttpListener extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setMaxWebSocketFrameSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)
-        .setMaxWebSocketMessageSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES);
+        .setMaxWebSocketMessageSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)
+        // HTTP/2 only by TLS (ALPN), which Brinjal leaves to a proxy: cleartext h2c was on by
+        // default, untested, and broke SSE; HTTP/1.1 is what every route is built and tested on
+        .setHttp2ClearTextEnabled(false);
   }
 
   static Future<HttpServer> listen(io.vertx.core.Vertx vertx, Handler<HttpServerRequest> router,
       BrinjalConfig.Http http, int port) {
+    HeaderDeadline deadline = new HeaderDeadline(vertx, http.headerTimeoutSeconds());
     return vertx.createHttpServer(options(http))
         .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(router)
+        .connectionHandler(deadline::opened)
+        .requestHandler(request -> {
+          deadline.arrived(request);
+          if (!InvalidRequests.refuseAmbiguousBodyLength(request)) router.handle(request);
+        })
         .listen(port, http.host());
   }
 }

@@ -35,6 +35,7 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_HTTP_PORT", "http.port"),
           Map.entry("BRINJAL_HTTP_PREFIX", "http.prefix"),
           Map.entry("BRINJAL_HTTP_INSTANCES", "http.instances"),
+          Map.entry("BRINJAL_HTTP_HEADER_TIMEOUT_SECONDS", "http.header_timeout_seconds"),
           Map.entry("BRINJAL_RETENTION_DONE", "retention.done"),
           Map.entry("BRINJAL_RETENTION_FAILED", "retention.failed"),
           Map.entry("BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds"),
@@ -165,7 +166,7 @@ public final class ConfigLoader {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
         "recurring", "logging", "shutdown", "store", "cluster"));
     ObjectNode http = section(tree, "http");
-    onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances"));
+    onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances", "header_timeout_seconds"));
     String host = text(http, "http.host");
     if (host.isBlank()) throw new ConfigException("http.host: must not be empty");
     int port = integer(http, "http.port", 0, 65535);
@@ -245,7 +246,7 @@ public final class ConfigLoader {
 
     return new BrinjalConfig(
         new BrinjalConfig.Http(host, port, prefix, integer(http, "http.idle_timeout_seconds", 1, 86_400),
-            integer(http, "http.instances", 0, 256)),
+            integer(http, "http.instances", 0, 256), integer(http, "http.header_timeout_seconds", 1, 30)),
         semaphores,
         new BrinjalConfig.Retention(
             integer(retention, "retention.done", 0, 10_000_000),

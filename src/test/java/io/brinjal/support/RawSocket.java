@@ -3,7 +3,6 @@ package io.brinjal.support;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -145,8 +144,22 @@ public final class RawSocket implements AutoCloseable {
     return null;
   }
 
-  public InputStream input() {
-    return in;
+  /** Whether the server closes the connection within the time; reads (and drops) what comes. */
+  public boolean closedWithin(int millis) {
+    try {
+      socket.setSoTimeout(millis);
+      return in.read() == -1;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    } finally {
+      try {
+        socket.setSoTimeout(15_000);
+      } catch (IOException e) {
+        // closed: nothing to restore
+      }
+    }
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class TestServer {
       UnaryOperator<TaskStore> wrap) {
     BrinjalConfig base = withOwnStoreFile(ConfigLoader.fromJson(configJson), configJson);
     BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", port, base.http().prefix(),
-        base.http().idleTimeoutSeconds(), base.http().instances()));
+        base.http().idleTimeoutSeconds(), base.http().instances(), base.http().headerTimeoutSeconds()));
     BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock, meters,
         wrap == null ? null : context -> wrap.apply(TaskStores.fromConfig(vertx, context, config)));
     String id = HttpProbe.await(vertx.deployVerticle(verticle));
