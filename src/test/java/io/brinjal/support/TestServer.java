@@ -92,6 +92,10 @@ public final class TestServer {
     HttpProbe.await(http.vertx().undeploy(deploymentId));
   }
 
+  public String deploymentId() {
+    return deploymentId;
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + http.port() + path;
   }
