@@ -176,7 +176,7 @@ public final class TaskRoutes {
   private static Map<String, List<String>> queryParams(RoutingContext ctx) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("access_token")) out.put(name, ctx.queryParams().getAll(name));
+      if (!name.equals(AccessGuard.QUERY_PARAM)) out.put(name, ctx.queryParams().getAll(name));
     }
     return out;
   }
