@@ -87,6 +87,7 @@ public final class Brinjal {
     for (Transport t : Transport.values()) {
       metrics.streamSubscribers(t.label(), () -> streams.stats(t).open());
       metrics.streamEventsDropped(t.label(), () -> streams.stats(t).droppedEvents());
+      metrics.streamSlowDisconnects(t.label(), () -> streams.stats(t).slowDisconnects());
     }
     engine.addListener(new TaskLog());
     configured.forEach(scheduler::declare);

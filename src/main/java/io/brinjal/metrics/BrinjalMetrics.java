@@ -75,6 +75,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
   private final AtomicInteger clusterNodes = new AtomicInteger(1);
 
+  private final List<LongSupplier> countSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   // fed by the recurring scheduler's callbacks, on the engine's loop
   private final Map<List<String>, Counter> recurringRuns = new HashMap<>();
 
@@ -166,9 +168,20 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   /** A transport's running count of events skipped for slow clients; read by the scraping thread. */
   public void streamEventsDropped(String transport, LongSupplier dropped) {
-    FunctionCounter.builder("brinjal.stream.events.dropped", dropped, LongSupplier::getAsLong)
-        .description("Intermediate task events not sent to a slow client (it still gets the latest state)")
-        .tag("transport", transport).register(registry);
+    functionCounter("brinjal.stream.events.dropped",
+        "Intermediate task events not sent to a slow client (it still gets the latest state)", transport, dropped);
+  }
+
+  /** A transport's running count of clients cut off for staying behind; read by the scraping thread. */
+  public void streamSlowDisconnects(String transport, LongSupplier disconnected) {
+    functionCounter("brinjal.stream.slow.disconnects", "Clients disconnected for a backlog over"
+        + " streaming.max_buffered_bytes_per_client or behind for streaming.slow_client_timeout_seconds", transport, disconnected);
+  }
+
+  private void functionCounter(String name, String description, String transport, LongSupplier count) {
+    countSources.add(count); // Micrometer holds a function counter's source weakly: a lambda would be collected
+    FunctionCounter.builder(name, count, LongSupplier::getAsLong).description(description).tag("transport", transport)
+        .register(registry);
   }
 
   // ---------------------------------------------------------------- recurring schedules (engine loop)
