@@ -152,6 +152,15 @@ public final class Brinjal {
     return specs;
   }
 
+  /**
+   * The HTTP server options the standalone server listens with: no WebSocket compression,
+   * WebSocket messages up to {@link StreamService#MAX_WEBSOCKET_MESSAGE_BYTES}, no h2c, the
+   * idle timeout. For an application that serves {@link #router()} from its own server.
+   */
+  public static io.vertx.core.http.HttpServerOptions serverOptions(BrinjalConfig.Http http) {
+    return HttpListener.options(http);
+  }
+
   /** The built-in example and benchmark task types; register your own on the result. */
   public static TaskRegistry builtInTasks() {
     return new TaskRegistry()
