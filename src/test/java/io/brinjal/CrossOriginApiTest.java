@@ -72,7 +72,12 @@ class CrossOriginApiTest {
     // behind a proxy that passes the public host on
     assertEquals(200, http.send(HttpMethod.POST, "/noop_task", null,
         Map.of("Origin", "https://tasks.example.org", "X-Forwarded-Host", "tasks.example.org")).status());
-    assertEquals(403, http.send(HttpMethod.POST, "/noop_task", null, Map.of("Origin", EVIL)).status());
+    Reply refused = http.send(HttpMethod.POST, "/noop_task", null, Map.of("Origin", EVIL));
+    assertEquals(403, refused.status());
+    assertTrue(refused.detail().contains(EVIL), refused.detail());
+    Reply read = http.send(HttpMethod.GET, "/queue", null, Map.of("Origin", EVIL));
+    assertNull(read.headers().get("Access-Control-Allow-Origin"));
+    assertTrue(read.status() != 403 || !read.detail().isBlank(), "a refusal says why: " + read);
   }
 
   @Test
