@@ -43,6 +43,20 @@ class LogSafetyApiTest {
   }
 
   @Test
+  void madeUpSemaphoreNamesCostABoundedNumberOfLinesAndNoSeries(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    try (LogCapture log = new LogCapture()) {
+      for (int i = 0; i < 150; i++) {
+        http.create("sleep_task", "{\"sleep_time\":0, \"semaphore_name\": \"made-up-" + i + "\"}");
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> !http.get("/queue").body().contains("\"queued\""));
+      assertTrue(log.mentioning("unknown semaphore 'made-up-").size() <= 100, "warnings are bounded");
+    }
+    assertFalse(http.get("/semaphores").body().contains("made-up"), "no semaphore of that name");
+    assertFalse(http.get("/metrics").body().contains("made-up"), "no series of that name");
+  }
+
+  @Test
   void runningOutOfFileDescriptorsIsLoggedOnceAMinuteNotPerFailure() {
     // what Netty logs for each failed accept while the process has no descriptor left
     org.slf4j.Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
