@@ -192,6 +192,19 @@ class WebSocketApiTest {
     ws.close();
   }
 
+  @Test
+  void largeEventsReachAClientWhoseFramesAreLimitedTo64KiB() {
+    // the default Vert.x client refuses frames over 64 KiB; the server's own limit is 1 MiB
+    String id = http.create("chatty_task", "{\"updates\":3,\"body_bytes\":150000}");
+    WsProbe ws = WsProbe.connect(http, "/ws");
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":[\"" + id + "\"]}");
+    List<JsonNode> events = ws.taskUntilTerminal(id);
+    JsonNode last = events.get(events.size() - 1);
+    assertEquals("done", last.get("status").asText());
+    assertTrue(last.get("body").asText().length() > 150_000, "the whole body arrived");
+    assertFalse(ws.isClosed());
+  }
+
   /** A subscribe message of exactly {@code size} bytes. */
   private static byte[] subscribeOfBytes(int size) {
     String head = "{\"op\":\"subscribe\",\"task_ids\":[\"";

@@ -32,6 +32,8 @@ final class WebSocketConnection extends StreamConnection {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSocketConnection.class);
   static final int MAX_SUBSCRIPTIONS = 10_000;
   private static final int SOCKET_QUEUE_BYTES = 64 * 1024;
+  /** The longest piece of text one outgoing frame carries: at most 48 KiB of UTF-8. */
+  private static final int OUT_FRAME_CHARS = 16 * 1024;
 
   private final ServerWebSocket ws;
   private final HttpConnection connection;
@@ -67,7 +69,22 @@ final class WebSocketConnection extends StreamConnection {
 
   @Override
   public void write(StreamEvent event) {
-    ws.writeTextMessage(event.webSocketFrame());
+    String text = event.webSocketFrame();
+    if (text.length() <= OUT_FRAME_CHARS) {
+      ws.writeTextMessage(text);
+      return;
+    }
+    // Vert.x would cut a message at the server's frame limit, 1 MiB so that a client's whole
+    // subscribe fits one frame; clients with Vert.x's (or a similar) 64 KiB frame limit expect
+    // smaller ones, so a large message goes in pieces, never splitting a surrogate pair
+    for (int start = 0; start < text.length(); ) {
+      int end = Math.min(text.length(), start + OUT_FRAME_CHARS);
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+      String piece = text.substring(start, end);
+      boolean last = end == text.length();
+      ws.writeFrame(start == 0 ? WebSocketFrame.textFrame(piece, last) : WebSocketFrame.continuationFrame(Buffer.buffer(piece), last));
+      start = end;
+    }
   }
 
   @Override
