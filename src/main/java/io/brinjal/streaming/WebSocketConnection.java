@@ -70,21 +70,8 @@ final class WebSocketConnection extends StreamConnection {
   @Override
   public void write(StreamEvent event) {
     String text = event.webSocketFrame();
-    if (text.length() <= OUT_FRAME_CHARS) {
-      ws.writeTextMessage(text);
-      return;
-    }
-    // Vert.x would cut a message at the server's frame limit, 1 MiB so that a client's whole
-    // subscribe fits one frame; clients with Vert.x's (or a similar) 64 KiB frame limit expect
-    // smaller ones, so a large message goes in pieces, never splitting a surrogate pair
-    for (int start = 0; start < text.length(); ) {
-      int end = Math.min(text.length(), start + OUT_FRAME_CHARS);
-      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end--;
-      String piece = text.substring(start, end);
-      boolean last = end == text.length();
-      ws.writeFrame(start == 0 ? WebSocketFrame.textFrame(piece, last) : WebSocketFrame.continuationFrame(Buffer.buffer(piece), last));
-      start = end;
-    }
+    if (text.length() <= OUT_FRAME_CHARS) ws.writeTextMessage(text);
+    else writeInFrames(text, true, true);
   }
 
   @Override
@@ -94,7 +81,24 @@ final class WebSocketConnection extends StreamConnection {
 
   @Override
   public void writeChunk(String piece) {
-    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), false));
+    writeInFrames(piece, false, false);
+  }
+
+  /**
+   * Vert.x would cut a message at the server's frame limit, 1 MiB so that a client's whole
+   * subscribe fits one frame; clients with Vert.x's (or a similar) 64 KiB frame limit expect
+   * smaller frames, so long text goes in pieces, never splitting a surrogate pair.
+   */
+  private void writeInFrames(String text, boolean startsMessage, boolean endsMessage) {
+    for (int start = 0; start < text.length(); ) {
+      int end = Math.min(text.length(), start + OUT_FRAME_CHARS);
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+      String piece = text.substring(start, end);
+      boolean fin = endsMessage && end == text.length();
+      ws.writeFrame(startsMessage && start == 0 ? WebSocketFrame.textFrame(piece, fin)
+          : WebSocketFrame.continuationFrame(Buffer.buffer(piece), fin));
+      start = end;
+    }
   }
 
   @Override
