@@ -87,6 +87,7 @@ public final class Brinjal {
     for (Transport t : Transport.values()) {
       metrics.streamSubscribers(t.label(), () -> streams.stats(t).open());
       metrics.streamEventsDropped(t.label(), () -> streams.stats(t).droppedEvents());
+      metrics.streamSlowDisconnects(t.label(), () -> streams.stats(t).slowDisconnects());
     }
     engine.addListener(new TaskLog());
     configured.forEach(scheduler::declare);
@@ -149,6 +150,15 @@ public final class Brinjal {
       specs.add(ScheduleSpec.fromEntry(registry, entries.get(i), "recurring.schedules[" + i + "]"));
     }
     return specs;
+  }
+
+  /**
+   * The HTTP server options the standalone server listens with: no WebSocket compression,
+   * WebSocket messages up to {@link StreamService#MAX_WEBSOCKET_MESSAGE_BYTES}, no h2c, the
+   * idle timeout. For an application that serves {@link #router()} from its own server.
+   */
+  public static io.vertx.core.http.HttpServerOptions serverOptions(BrinjalConfig.Http http) {
+    return HttpListener.options(http);
   }
 
   /** The built-in example and benchmark task types; register your own on the result. */

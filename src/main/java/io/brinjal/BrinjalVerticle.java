@@ -70,8 +70,9 @@ public final class BrinjalVerticle extends VerticleBase {
     Router root = Router.router(vertx);
     brinjal.mountOperations(root); // before the API: with an empty prefix it would match too
     String prefix = config.http().prefix();
+    // the dashboard, like its pages, needs no token: before the API, whose "/*" matches it too
+    if (!prefix.isEmpty()) root.get(prefix).handler(UiRoutes::redirectToDirectory);
     root.route(prefix + "/*").subRouter(brinjal.router());
-    if (!prefix.isEmpty()) root.get(prefix).handler(UiRoutes::redirectToDirectory); // the dashboard
     Failures.install(root);
     BrinjalConfig.Http http = config.http();
     int port = HttpListener.portToShare(http);

@@ -2,6 +2,7 @@ package io.brinjal;
 
 import io.brinjal.api.InvalidRequests;
 import io.brinjal.config.BrinjalConfig;
+import io.brinjal.streaming.StreamService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -43,14 +44,34 @@ final class HttpListener extends VerticleBase {
     return listen(vertx, router, http, port);
   }
 
+  /**
+   * What the server accepts on the wire. WebSocket compression is off: Vert.x inflates a
+   * message whole, before any size check, so a few KB could cost gigabytes of inflating; our
+   * frames are small JSON, and without it the message limit bounds a message's cost.
+   */
+  static HttpServerOptions options(BrinjalConfig.Http http) {
+    return new HttpServerOptions()
+        .setIdleTimeout(http.idleTimeoutSeconds()) // stalled clients; streams send keep-alives
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)
+        .setMaxWebSocketMessageSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)
+        // HTTP/2 only by TLS (ALPN), which Brinjal leaves to a proxy: cleartext h2c was on by
+        // default, untested, and broke SSE; HTTP/1.1 is what every route is built and tested on
+        .setHttp2ClearTextEnabled(false);
+  }
+
   static Future<HttpServer> listen(io.vertx.core.Vertx vertx, Handler<HttpServerRequest> router,
       BrinjalConfig.Http http, int port) {
-    HttpServerOptions options = new HttpServerOptions()
-        .setIdleTimeout(http.idleTimeoutSeconds()) // stalled clients; streams send keep-alives
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options)
+    HeaderDeadline deadline = new HeaderDeadline(vertx, http.headerTimeoutSeconds());
+    return vertx.createHttpServer(options(http))
         .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(router)
+        .connectionHandler(deadline::opened)
+        .requestHandler(request -> {
+          deadline.arrived(request);
+          if (!InvalidRequests.refuseAmbiguousBodyLength(request)) router.handle(request);
+        })
         .listen(port, http.host());
   }
 }

@@ -38,25 +38,32 @@ public final class Main {
     PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
     Vertx vertx = vertxReportingTo(meters);
     BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), Clock.systemUTC(), meters);
+    String deployment;
     try {
-      vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
+      deployment = vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here
     } catch (ConfigException e) { // a configured or stored schedule refused by its task type
       System.err.println("brinjal: configuration error: " + e.getMessage());
       vertx.close().await();
       System.exit(2);
+      return;
     } catch (StoreOpenException e) { // a store file that cannot be opened, is not ours, or a folder not writable
       System.err.println("brinjal: cannot use the task store: " + e.getMessage());
       vertx.close().await();
       System.exit(2);
+      return;
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
       vertx.close().await();
       LogSetup.stop();
       System.exit(1);
+      return;
     }
     LOG.info("Brinjal listening on http://{}:{}{}/ ({} HTTP event loops, semaphores {})", config.http().host(),
         verticle.port(), config.http().prefix(), config.http().resolvedInstances(), config.semaphores());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, verticle, config), "brinjal-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop(vertx, verticle, deployment, config);
+      LogSetup.stop(); // the asynchronous appender's queue, written out before the JVM goes
+    }, "brinjal-shutdown"));
   }
 
   /** Vert.x with its HTTP server (and pool, event bus) meters in Brinjal's registry. */
@@ -70,8 +77,13 @@ public final class Main {
         .build();
   }
 
-  /** SIGTERM (or the end of main): the graceful stop, bounded, then Vert.x closes. */
-  private static void stop(Vertx vertx, BrinjalVerticle verticle, BrinjalConfig config) {
+  /**
+   * SIGTERM (or the end of main): the graceful stop, bounded; then the server is undeployed,
+   * which closes the store once every write asked of it is stored (the ends of instances the
+   * stop cancelled, their schedules' counters), and only then Vert.x, whose file system and
+   * worker pools those writes need.
+   */
+  static void stop(Vertx vertx, BrinjalVerticle verticle, String deployment, BrinjalConfig config) {
     try {
       verticle.shutdown().await(config.shutdown().graceSeconds() + INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
       LOG.info("no task is running any more; stopping");
@@ -79,10 +91,14 @@ public final class Main {
       LOG.warn("tasks still running after the grace period and {} s more; stopping anyway", INTERRUPT_WAIT_SECONDS);
     }
     try {
+      vertx.undeploy(deployment).await(INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("the server did not stop cleanly: {}", e.toString());
+    }
+    try {
       vertx.close().await(INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
-    LogSetup.stop(); // the asynchronous appender's queue, written out before the JVM goes
   }
 }

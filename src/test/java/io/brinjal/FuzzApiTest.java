@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.RawSocket;
 import io.brinjal.support.Reply;
 import io.brinjal.support.TestServer;
 import io.vertx.core.Future;
@@ -45,6 +46,7 @@ class FuzzApiTest {
       "?sleep_time=1e400", "?name=%ff%fe", "?steps=-1", "?semaphore_name=" + "s".repeat(500)};
   private static final HttpMethod[] METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PUT,
       HttpMethod.PATCH, HttpMethod.HEAD, HttpMethod.OPTIONS};
+  private static final String[] ORIGINS = {"http://evil.example", "null", "http://127.0.0.1", "https://app.example.com"};
   private static final String[] CONTENT_TYPES = {"application/json", "text/plain", "application/x-www-form-urlencoded",
       "application/json; charset=latin1", "multipart/form-data; boundary=x", "application/vnd.api+json"};
 
@@ -75,6 +77,10 @@ class FuzzApiTest {
         } else if (random.nextInt(3) > 0) {
           body = Buffer.buffer(randomBody(random));
           if (random.nextInt(4) > 0) headers.put("Content-Type", CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]);
+        }
+        if (body == null || !headers.containsKey("Content-Type") || random.nextInt(8) == 0) {
+          // browsers on other sites, sandboxed frames, and the server's own pages
+          if (random.nextInt(6) == 0) headers.put("Origin", ORIGINS[random.nextInt(ORIGINS.length)]);
         }
         if (random.nextInt(10) == 0) headers.put("Last-Event-ID", random.nextBoolean() ? "-5" : "abc");
         if (random.nextInt(10) == 0) headers.put("Brinjal-Run-Timeout", random.nextBoolean() ? "0.5" : "x");
@@ -138,7 +144,7 @@ class FuzzApiTest {
   }
 
   private static String randomBody(Random random) {
-    return switch (random.nextInt(12)) {
+    return switch (random.nextInt(13)) {
       case 0 -> "{";
       case 1 -> "[1,2,3]";
       case 2 -> "\"text\"";
@@ -150,6 +156,7 @@ class FuzzApiTest {
       case 8 -> "{\"sleep_time\": 0.01, \"semaphore_name\": \"" + (random.nextBoolean() ? "single" : "nope") + "\"}";
       case 9 -> "{\"a\":".repeat(300) + "1" + "}".repeat(300);
       case 10 -> "x".repeat(70_000);
+      case 11 -> random.nextBoolean() ? "{}{}" : "{\"sleep_time\": 0} x";
       default -> "{}";
     };
   }
@@ -173,5 +180,39 @@ class FuzzApiTest {
     }
     assertEquals(200, http.get("/queue").status());
     assertEquals(0, http.get("/queue").json().size(), "the half-sent task was never created");
+  }
+
+  @Test
+  void framingAndProtocolAttacksNeverBreakTheServer(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    String big = "{\"op\":\"subscribe\",\"task_ids\":[\"" + "a".repeat(io.brinjal.streaming.StreamService.MAX_WEBSOCKET_MESSAGE_BYTES) + "\"]}";
+    String[] shapes = {
+        "POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /queue HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: xchunked\r\n\r\n{}",
+        "POST /noop_task HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        "POST /noop_task HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "GET /queue HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nConnection: close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n",
+        "M0000001X /queue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "POST /sleep_task?sleep_time=1 HTTP/1.1\r\nHost: x\r\nOrigin: http://evil.example\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 0\r\nConnection: close\r\n\r\n"};
+    for (String shape : shapes) {
+      try (RawSocket raw = RawSocket.open(http.port())) {
+        raw.send(shape);
+        String answer = raw.readUntilClosed();
+        // 501 is Vert.x's answer to an HTTP version it does not speak (the HTTP/2 preface, h2c off)
+        assertTrue(answer.isEmpty() || !answer.matches("(?s)HTTP/\\S+ 5(?!01)\\d\\d.*"), shape + " -> " + answer);
+      }
+    }
+    for (String extensions : new String[] {"", "Sec-WebSocket-Extensions: permessage-deflate\r\n"}) {
+      try (RawSocket raw = RawSocket.open(http.port())) {
+        raw.upgrade("/ws", extensions + "Origin: http://127.0.0.1:" + http.port() + "\r\n");
+        raw.sendFrame(0x1, true, big.getBytes(StandardCharsets.US_ASCII));
+        RawSocket.Frame close = raw.readUntilCloseFrame();
+        assertEquals(1009, close == null ? -1 : close.closeCode());
+      }
+    }
+    assertEquals(1, http.get("/queue").json().size(), "only the first create (read as chunked) was taken");
+    assertEquals(200, http.get("/task_types").status(), "still answering");
   }
 }

@@ -175,13 +175,32 @@ class HardeningApiTest {
   }
 
   @Test
+  void withATokenAndAPrefixTheBarePrefixStillLeadsToTheDashboardAndPreviewsTakeTheQueryToken(Vertx vertx) {
+    String token = "correct-horse-battery-staple";
+    HttpProbe http = TestServer.start(vertx,
+        "{\"auth\": {\"token\": \"" + token + "\"}, \"http\": {\"prefix\": \"/api/tasks\"}}").http();
+    Reply bare = http.get("/api/tasks");
+    assertEquals(301, bare.status(), bare.toString());
+    assertEquals("tasks/", bare.headers().get("Location"));
+    assertEquals(401, http.get("/api/tasks/queue").status());
+
+    Reply preview = http.get("/api/tasks/recurring/preview?cron_expression=%40daily&access_token=" + token);
+    assertEquals(200, preview.status(), preview.toString());
+    String id = http.send(HttpMethod.POST, "/api/tasks/recurring/NoopTask?cron_expression=%40daily", "{}",
+        Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json")).json().get("recurring_id").asText();
+    Reply ofOne = http.get("/api/tasks/recurring/" + id + "/preview?n=2&access_token=" + token);
+    assertEquals(200, ofOne.status(), ofOne.toString());
+    assertEquals(401, http.get("/api/tasks/recurring/preview?cron_expression=%40daily&access_token=wrong").status());
+  }
+
+  @Test
   void corsAnswersOnlyConfiguredOrigins(Vertx vertx) {
     HttpProbe http = TestServer.start(vertx, "{\"cors\": {\"allowed_origins\": [\"https://app.example.com\"]}}").http();
     Map<String, String> preflight = Map.of("Origin", "https://app.example.com",
         "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type");
     Reply allowed = http.send(HttpMethod.OPTIONS, "/noop_task", null, preflight);
     assertEquals("https://app.example.com", allowed.headers().get("Access-Control-Allow-Origin"));
-    assertNull(allowed.headers().get("Access-Control-Allow-Credentials"));
+    assertEquals("true", allowed.headers().get("Access-Control-Allow-Credentials"), "listed by name: credentials by default");
 
     Reply other = http.send(HttpMethod.GET, "/queue", null, Map.of("Origin", "https://evil.example.net"));
     assertNull(other.headers().get("Access-Control-Allow-Origin"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.RawSocket;
 import io.brinjal.support.Reply;
 import io.brinjal.support.Scrape;
 import io.brinjal.support.SseProbe;
@@ -206,6 +207,31 @@ class MetricsApiTest {
       assertTrue(scrape.has("vertx_http_server_response_time_seconds_count"));
       assertEquals(3, scrape.value("brinjal_tasks_submitted_total", "task_type", "NoopTask"));
       assertTrue(scrape.has("jvm_threads_live_threads"));
+    } finally {
+      HttpProbe.await(vertx.close());
+    }
+  }
+
+  @Test
+  void madeUpHttpMethodsAreCountedUnderOneLabelValue() {
+    PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
+    Vertx vertx = Main.vertxReportingTo(meters);
+    try {
+      HttpProbe http = TestServer.start(vertx, "{\"auth\": {\"token\": \"correct-horse-battery-staple\"}}", meters).http();
+      for (int i = 0; i < 50; i++) {
+        try (RawSocket raw = RawSocket.open(http.port())) {
+          raw.send(String.format("M%07dX /queue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", i));
+          assertTrue(raw.readUntilClosed().startsWith("HTTP/1.1 4"));
+        }
+      }
+      String text = http.send(io.vertx.core.http.HttpMethod.GET, "/metrics", null,
+          java.util.Map.of("Authorization", "Bearer correct-horse-battery-staple")).body();
+      assertFalse(text.contains("M0000001X"), "no series per made-up method");
+      assertTrue(text.contains("method=\"other\""), "counted under one value");
+      for (String line : text.split("\n")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("method=\"([^\"]*)\"").matcher(line);
+        if (m.find()) assertTrue(BrinjalMetrics.HTTP_METHODS.contains(m.group(1)) || m.group(1).equals("other"), line);
+      }
     } finally {
       HttpProbe.await(vertx.close());
     }

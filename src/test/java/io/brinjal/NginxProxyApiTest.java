@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.Reply;
 import io.brinjal.support.SseProbe;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.WsProbe;
@@ -89,6 +90,15 @@ class NginxProxyApiTest {
     var rest = stream.untilTerminal();
     assertEquals("done", rest.get(rest.size() - 1).get("status").asText());
     stream.awaitEnd();
+  }
+
+  @Test
+  void thePagesOwnOriginMayWriteThroughTheProxy() {
+    String own = "http://127.0.0.1:" + proxied.port(); // what a browser sends from the dashboard behind nginx
+    Reply created = proxied.send(io.vertx.core.http.HttpMethod.POST, "/noop_task", null, java.util.Map.of("Origin", own));
+    assertEquals(200, created.status(), created.toString());
+    assertEquals(403, proxied.send(io.vertx.core.http.HttpMethod.POST, "/noop_task", null,
+        java.util.Map.of("Origin", "http://evil.example")).status());
   }
 
   @Test

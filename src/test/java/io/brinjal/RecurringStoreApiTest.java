@@ -218,4 +218,25 @@ class RecurringStoreApiTest {
     Throwable failure = assertThrows(Throwable.class, () -> TestServer.start(vertx, withLegacyFile(dir.resolve("b.db"), bad)));
     assertTrue(String.valueOf(failure.getMessage()).contains("recurring.store_file"), failure.getMessage());
   }
+
+  @Test
+  void aGracefulStopStoresTheEndOfTheInstanceItCancelled(Vertx vertx) {
+    Path db = dir.resolve("brinjal.db");
+    String json = "{\"store\": {\"path\": " + Json.encode(db.toString()) + "}, \"shutdown\": {\"grace_seconds\": 0}}";
+    Vertx own = Main.vertxReportingTo(io.brinjal.metrics.BrinjalMetrics.newRegistry()); // closed below, as Main does
+    TestClock clock = TestClock.ticking();
+    TestServer server = TestServer.start(own, json, clock);
+    HttpProbe http = server.http();
+    clock.set("2031-03-04T05:05:55.000Z"); // "* * * * *" is due in 5 s
+    String id = http.postJson("/recurring/SleepTask?cron_expression=" + q("* * * * *"), "{\"sleep_time\": 60}")
+        .json().get("recurring_id").asText();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(
+        http.get("/queue").json().toString().contains("\"running\""), http.get("/recurring/" + id).body()));
+
+    Main.stop(own, server.verticle(), server.deploymentId(), io.brinjal.config.ConfigLoader.fromJson(json));
+
+    ObjectNode saved = storedSchedules(vertx, db).get(0);
+    assertEquals(id, saved.get("recurring_id").asText());
+    assertEquals(1, saved.get("total_runs").asInt(), "the cancelled instance's end was stored before Vert.x closed: " + saved);
+  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brinjal.streaming.StreamService;
 import io.brinjal.streaming.Transport;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.Scrape;
 import io.brinjal.support.SseProbe;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.tasks.Gates;
@@ -59,5 +60,8 @@ class SlowClientApiTest {
     assertTrue(sse.largestBacklogBytes() <= BOUND, "backlog " + sse.largestBacklogBytes() + " > " + BOUND);
     assertTrue(sse.largestBacklogBytes() > 0, "the slow client did fall behind");
     await().atMost(Duration.ofSeconds(5)).until(() -> streams.openStreams() == 0);
+    Scrape scrape = Scrape.of(http);
+    assertEquals(sse.slowDisconnects(), scrape.value("brinjal_stream_slow_disconnects_total", "transport", "sse"), "exported");
+    assertEquals(0, scrape.value("brinjal_stream_slow_disconnects_total", "transport", "websocket"));
   }
 }

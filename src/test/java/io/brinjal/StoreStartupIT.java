@@ -64,6 +64,13 @@ class StoreStartupIT {
   }
 
   @Test
+  void aFolderIsRefusedNamingIt() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("brinjal.db"));
+    String output = refusedStart(folder, List.of(), dir);
+    assertTrue(output.contains("is a folder, not a file"), output);
+  }
+
+  @Test
   void aPathUnderAFileIsRefusedNamingTheFolderItCannotCreate() throws IOException {
     Path aFile = Files.writeString(dir.resolve("data"), "x");
     assertTrue(refusedStart(aFile.resolve("brinjal.db"), List.of(), dir).contains("cannot create folder"));

@@ -121,6 +121,11 @@ class TaskParamsApiTest {
     Reply array = http.postJson("/noop_task", "[1,2]");
     assertEquals(400, array.status());
     assertTrue(array.detail().contains("JSON object"), array.detail());
+    for (String trailing : new String[] {"{}{}", "{} x", "{\"sleep_time\":0} ]"}) {
+      Reply refused = http.postJson("/sleep_task", trailing);
+      assertEquals(400, refused.status(), trailing);
+      assertTrue(refused.detail().contains("malformed JSON"), refused.detail());
+    }
     assertEquals(400, http.postJson("/search", "").status());
     assertEquals(400, http.postJson("/search", "\"x\"").status());
   }

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brinjal.streaming.StreamService;
 import io.brinjal.support.HttpProbe;
+import io.brinjal.support.RawSocket;
 import io.brinjal.support.TestServer;
 import io.brinjal.support.WsProbe;
 import io.brinjal.support.tasks.Gates;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WebSocketApiTest {
+  private static final int IDS_PER_SOCKET = 10_000; // what the docs promise one connection may follow
   private TestServer server;
   private HttpProbe http;
 
@@ -130,5 +134,81 @@ class WebSocketApiTest {
     List<JsonNode> events = ws.taskUntilTerminal(id);
     assertEquals("done", events.get(events.size() - 1).get("status").asText());
     assertFalse(ws.isClosed());
+  }
+
+  @Test
+  void compressionIsNeverNegotiated() {
+    try (RawSocket raw = RawSocket.open(http.port())) {
+      String head = raw.upgrade("/ws", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits, x-webkit-deflate-frame\r\n");
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-extensions"), head);
+    }
+  }
+
+  @Test
+  void aFrameOverTheLimitIsAnsweredWithClose1009() {
+    try (RawSocket raw = RawSocket.open(http.port())) {
+      raw.upgrade("/ws", "");
+      byte[] huge = subscribeOfBytes(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES + 1);
+      raw.sendFrame(0x1, true, huge);
+      RawSocket.Frame close = raw.readUntilCloseFrame();
+      assertTrue(close != null, "a close frame, not a dropped connection");
+      assertEquals(1009, close.closeCode());
+    }
+    assertEquals(200, http.get("/queue").status());
+  }
+
+  @Test
+  void aMessageWhoseFramesAddUpPastTheLimitIsAnsweredWithClose1009() {
+    try (RawSocket raw = RawSocket.open(http.port())) {
+      raw.upgrade("/ws", "");
+      byte[] half = new byte[StreamService.MAX_WEBSOCKET_MESSAGE_BYTES / 2 + 1];
+      java.util.Arrays.fill(half, (byte) 'a');
+      raw.sendFrame(0x1, false, "{\"op\":\"subscribe\",\"x\":\"".getBytes(StandardCharsets.US_ASCII));
+      raw.sendFrame(0x0, false, half);
+      raw.sendFrame(0x0, true, half);
+      RawSocket.Frame close = raw.readUntilCloseFrame();
+      assertTrue(close != null, "a close frame, not a dropped connection");
+      assertEquals(1009, close.closeCode());
+    }
+  }
+
+  @Test
+  void tenThousandIdsFitInOneSubscribeAndOneMoreIsRefusedWithTheSocketOpen() {
+    String id = http.create("noop_task", null);
+    http.awaitTerminal(id);
+    // the acknowledgement names all 10,000 ids: a client that takes messages that large
+    WsProbe ws = WsProbe.connect(http.vertx().createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxFrameSize(StreamService.MAX_WEBSOCKET_MESSAGE_BYTES).setMaxMessageSize(4 * StreamService.MAX_WEBSOCKET_MESSAGE_BYTES)),
+        http.port(), "/ws");
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":" + io.brinjal.json.Json.encode(
+        java.util.Collections.nCopies(IDS_PER_SOCKET, id)) + "}"); // ~390 KB in one message
+    assertEquals(IDS_PER_SOCKET, ws.nextOfType("subscribed").get("task_ids").size());
+
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":" + io.brinjal.json.Json.encode(
+        java.util.Collections.nCopies(IDS_PER_SOCKET + 1, id)) + "}");
+    assertTrue(ws.nextOfType("error").get("detail").asText().contains("at most 10000"));
+    assertFalse(ws.isClosed());
+    ws.close();
+  }
+
+  @Test
+  void largeEventsReachAClientWhoseFramesAreLimitedTo64KiB() {
+    // the default Vert.x client refuses frames over 64 KiB; the server's own limit is 1 MiB
+    String id = http.create("chatty_task", "{\"updates\":3,\"body_bytes\":150000}");
+    WsProbe ws = WsProbe.connect(http, "/ws");
+    ws.send("{\"op\":\"subscribe\",\"task_ids\":[\"" + id + "\"]}");
+    List<JsonNode> events = ws.taskUntilTerminal(id);
+    JsonNode last = events.get(events.size() - 1);
+    assertEquals("done", last.get("status").asText());
+    assertTrue(last.get("body").asText().length() > 150_000, "the whole body arrived");
+    assertFalse(ws.isClosed());
+  }
+
+  /** A subscribe message of exactly {@code size} bytes. */
+  private static byte[] subscribeOfBytes(int size) {
+    String head = "{\"op\":\"subscribe\",\"task_ids\":[\"";
+    String tail = "\"]}";
+    return (head + "a".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -13,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
  * how much of a guess was right, nor about the token's length. Off when no token is set.
  */
 public final class AccessGuard {
+  /** The query parameter a GET may carry the token in; never an option or task parameter. */
+  public static final String QUERY_PARAM = "access_token";
   private final byte[] expectedDigest;
   private final String realm;
 
@@ -42,7 +44,7 @@ public final class AccessGuard {
   private static String presentedToken(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
-    if (ctx.request().method() == HttpMethod.GET) return ctx.request().getParam("access_token");
+    if (ctx.request().method() == HttpMethod.GET) return ctx.request().getParam(QUERY_PARAM);
     return null;
   }
 

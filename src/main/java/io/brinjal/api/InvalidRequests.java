@@ -2,6 +2,9 @@ package io.brinjal.api;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Requests the HTTP codec could not parse (a request line or headers too long, garbage): the
@@ -10,6 +13,30 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class InvalidRequests {
   private InvalidRequests() {}
+
+  /**
+   * RFC 9112 §6.1 and §6.3, the request-smuggling shapes: a {@code Transfer-Encoding} whose last
+   * coding is not {@code chunked} (the body's end cannot be known: 400), or one together with
+   * {@code Content-Length}. Netty reads the latter as chunked and drops the length, so here it
+   * looks like any chunked request; a request with a body in chunks therefore always gets its
+   * answer and then the connection is closed, and nothing pipelined behind it is read.
+   *
+   * @return whether the request was answered here
+   */
+  public static boolean refuseAmbiguousBodyLength(HttpServerRequest request) {
+    List<String> codings = request.headers().getAll("Transfer-Encoding");
+    if (codings.isEmpty()) return false;
+    String all = String.join(",", codings).trim().toLowerCase(Locale.ROOT);
+    String last = all.substring(all.lastIndexOf(',') + 1).trim();
+    request.connection().shutdown(30, TimeUnit.SECONDS); // closes after this answer; reads nothing pipelined
+    if (last.equals("chunked") && request.getHeader("Content-Length") == null) {
+      request.response().putHeader("Connection", "close");
+      return false;
+    }
+    reply(request, 400, last.equals("chunked") ? "Transfer-Encoding with Content-Length: send one of them"
+        : "Transfer-Encoding must end with chunked");
+    return true;
+  }
 
   public static void handle(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -25,6 +52,11 @@ public final class InvalidRequests {
         detail = "request headers are too large";
       }
     }
+    reply(request, status, detail);
+  }
+
+  /** A JSON error, then the connection is closed: what came after this request cannot be trusted. */
+  private static void reply(HttpServerRequest request, int status, String detail) {
     request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
         .end("{\"detail\":\"" + detail + "\"}")

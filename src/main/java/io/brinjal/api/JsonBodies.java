@@ -15,22 +15,24 @@ final class JsonBodies {
 
   /**
    * The body as an object, or null when it is absent and {@code required} is false. A body
-   * without a Content-Type is read as JSON; any other non-JSON type is refused with 415.
+   * without a Content-Type is read as JSON (brinjal's frontends POST with neither); any other
+   * type is refused with 415, even with no body: forms and {@code text/plain} are what a page
+   * on another site can send without a preflight.
    */
   static ObjectNode object(RoutingContext ctx, boolean required) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !isJson(type)) {
+      throw new ApiException(415, "Content-Type must be application/json, got " + type);
+    }
     Buffer raw = ctx.body().buffer();
     boolean empty = raw == null || raw.length() == 0 || raw.toString().isBlank();
     if (empty) {
       if (required) throw new ApiException(400, "the body must be a JSON object");
       return null;
     }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type != null && !isJson(type)) {
-      throw new ApiException(415, "Content-Type must be application/json, got " + type);
-    }
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(raw.getBytes());
+      node = Json.STRICT_READER.readTree(raw.getBytes());
     } catch (JsonProcessingException e) {
       throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {

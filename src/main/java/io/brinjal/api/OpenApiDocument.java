@@ -209,7 +209,7 @@ final class OpenApiDocument {
   private static void requireToken(ObjectNode doc, ObjectNode paths) {
     bearerScheme(doc);
     ObjectNode schemes = (ObjectNode) doc.get("components").get("securitySchemes");
-    schemes.putObject("accessToken").put("type", "apiKey").put("in", "query").put("name", "access_token")
+    schemes.putObject("accessToken").put("type", "apiKey").put("in", "query").put("name", AccessGuard.QUERY_PARAM)
         .put("description", "The same token on GET requests, for clients that cannot send headers (EventSource, WebSocket)");
     for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> path = it.next();

@@ -149,7 +149,7 @@ final class RecurringRoutes {
 
   private static void onlyOptions(MultiMap query, Set<String> known, String hint) {
     for (String name : query.names()) {
-      if (!known.contains(name)) {
+      if (!known.contains(name) && !name.equals(AccessGuard.QUERY_PARAM)) {
         throw new InvalidParameterException(name, "is not an option here (known: "
             + String.join(", ", known.stream().sorted().toList()) + ")" + hint);
       }

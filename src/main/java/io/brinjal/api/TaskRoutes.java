@@ -41,6 +41,7 @@ public final class TaskRoutes {
     var config = engine.config();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes());
     UiRoutes.mount(r); // GET /, /test, /static/*: code, no data, so before the token check (the page asks for one)
+    r.route().handler(new Origins(config.cors())::guard);
     Cors.handler(config.cors()).ifPresent(cors -> r.route().handler(cors));
     AccessGuard guard = AccessGuard.of(config.auth().token(), "brinjal");
     if (guard.enabled()) r.route().handler(guard::check);
@@ -177,7 +178,7 @@ public final class TaskRoutes {
   static Map<String, List<String>> taskParams(RoutingContext ctx, Collection<String> options) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("access_token") && !options.contains(name)) out.put(name, ctx.queryParams().getAll(name));
+      if (!name.equals(AccessGuard.QUERY_PARAM) && !options.contains(name)) out.put(name, ctx.queryParams().getAll(name));
     }
     return out;
   }

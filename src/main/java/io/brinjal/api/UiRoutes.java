@@ -56,6 +56,10 @@ public final class UiRoutes {
    */
   public static void redirectToDirectory(RoutingContext ctx) {
     String path = ctx.request().path();
+    if (path.endsWith("/")) { // Vert.x matches "/prefix" to "/prefix/" too: that one is the dashboard itself
+      ctx.next();
+      return;
+    }
     String query = ctx.request().query();
     String last = path.substring(path.lastIndexOf('/') + 1);
     ctx.response().setStatusCode(301).putHeader("Location", last + "/" + (query == null ? "" : "?" + query)).end();

@@ -33,10 +33,14 @@ public record BrinjalConfig(
    *     (streams stay busy with keep-alives, so only stalled clients are cut)
    * @param instances HTTP servers sharing the port, each on its own event loop, so parsing,
    *     JSON and stream writes use every core; 0 means one per available processor
+   * @param headerTimeoutSeconds a new connection must have sent a whole request line and
+   *     headers within this long, or it is closed (a client dripping header lines would
+   *     otherwise reset the idle timeout forever and hold a file descriptor)
    */
-  public record Http(String host, int port, String prefix, int idleTimeoutSeconds, int instances) {
+  public record Http(String host, int port, String prefix, int idleTimeoutSeconds, int instances,
+      int headerTimeoutSeconds) {
     public Http(String host, int port, String prefix) {
-      this(host, port, prefix, 60, 0);
+      this(host, port, prefix, 60, 0, 10);
     }
 
     /** {@link #instances()} with 0 resolved to the processors this JVM may use. */
@@ -85,8 +89,10 @@ public record BrinjalConfig(
   }
 
   /**
-   * @param allowedOrigins origins browsers may call from; {@code "*"} allows any (then without
-   *     credentials)
+   * @param allowedOrigins origins browsers may call from besides the server's own; {@code "*"}
+   *     allows any (then without credentials)
+   * @param allowCredentials whether those origins may send cookies and credentialed requests
+   *     (resolved: unset means true for origins listed by name, false with {@code "*"})
    */
   public record Cors(List<String> allowedOrigins, boolean allowCredentials) {}
 

@@ -35,6 +35,7 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_HTTP_PORT", "http.port"),
           Map.entry("BRINJAL_HTTP_PREFIX", "http.prefix"),
           Map.entry("BRINJAL_HTTP_INSTANCES", "http.instances"),
+          Map.entry("BRINJAL_HTTP_HEADER_TIMEOUT_SECONDS", "http.header_timeout_seconds"),
           Map.entry("BRINJAL_RETENTION_DONE", "retention.done"),
           Map.entry("BRINJAL_RETENTION_FAILED", "retention.failed"),
           Map.entry("BRINJAL_STREAMING_KEEP_ALIVE_SECONDS", "streaming.keep_alive_seconds"),
@@ -44,6 +45,8 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_IDEMPOTENCY_TTL_SECONDS", "idempotency.ttl_seconds"),
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
+          Map.entry("BRINJAL_CORS_ALLOWED_ORIGINS", "cors.allowed_origins"),
+          Map.entry("BRINJAL_CORS_ALLOW_CREDENTIALS", "cors.allow_credentials"),
           Map.entry("BRINJAL_RECURRING_DEFAULT_TZ", "recurring.default_tz"),
           Map.entry("BRINJAL_RECURRING_STORE_FILE", "recurring.store_file"),
           Map.entry("BRINJAL_LOG_FORMAT", "logging.format"),
@@ -136,6 +139,15 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
           throw new ConfigException(var + " (" + key + "): must be an integer, got \"" + value + "\"");
         }
+      } else if (current != null && current.isArray()) { // a comma-separated list
+        var list = section.putArray(parts[1]);
+        for (String item : value.split(",")) if (!item.isBlank()) list.add(item.trim());
+      } else if (current != null && (current.isBoolean() || current.isNull())) {
+        String flag = value.trim().toLowerCase(Locale.ROOT);
+        if (!flag.equals("true") && !flag.equals("false")) {
+          throw new ConfigException(var + " (" + key + "): must be true or false, got \"" + value + "\"");
+        }
+        section.put(parts[1], Boolean.parseBoolean(flag));
       } else {
         section.put(parts[1], value);
       }
@@ -155,7 +167,7 @@ public final class ConfigLoader {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
         "recurring", "logging", "shutdown", "store", "cluster", "idempotency"));
     ObjectNode http = section(tree, "http");
-    onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances"));
+    onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances", "header_timeout_seconds"));
     String host = text(http, "http.host");
     if (host.isBlank()) throw new ConfigException("http.host: must not be empty");
     int port = integer(http, "http.port", 0, 65535);
@@ -237,7 +249,7 @@ public final class ConfigLoader {
 
     return new BrinjalConfig(
         new BrinjalConfig.Http(host, port, prefix, integer(http, "http.idle_timeout_seconds", 1, 86_400),
-            integer(http, "http.instances", 0, 256)),
+            integer(http, "http.instances", 0, 256), integer(http, "http.header_timeout_seconds", 1, 30)),
         semaphores,
         new BrinjalConfig.Retention(
             integer(retention, "retention.done", 0, 10_000_000),
@@ -284,12 +296,18 @@ public final class ConfigLoader {
       }
       list.add(origin);
     }
+    // unset (null): credentials for origins listed by name, as browsers' EventSource
+    // {withCredentials: true} needs; never with "*", which would hand any site the user's cookies
     JsonNode credentials = cors.get("allow_credentials");
-    if (credentials == null || !credentials.isBoolean()) throw new ConfigException("cors.allow_credentials: must be true or false");
-    if (credentials.booleanValue() && list.contains("*")) {
+    if (credentials != null && !credentials.isNull() && !credentials.isBoolean()) {
+      throw new ConfigException("cors.allow_credentials: must be true, false or null (true unless the origins include \"*\")");
+    }
+    boolean wildcard = list.contains("*");
+    if (credentials != null && credentials.booleanValue() && wildcard) {
       throw new ConfigException("cors.allow_credentials: cannot be true while allowed_origins contains \"*\"; list the origins");
     }
-    return new BrinjalConfig.Cors(java.util.List.copyOf(list), credentials.booleanValue());
+    boolean allow = credentials == null || credentials.isNull() ? !wildcard : credentials.booleanValue();
+    return new BrinjalConfig.Cors(java.util.List.copyOf(list), allow);
   }
 
 

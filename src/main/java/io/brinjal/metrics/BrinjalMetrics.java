@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -74,6 +75,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreAbandoned = new LinkedHashMap<>();
   private final AtomicInteger clusterNodes = new AtomicInteger(1);
+
+  private final List<LongSupplier> countSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   // fed by the recurring scheduler's callbacks, on the engine's loop
   private final Map<List<String>, Counter> recurringRuns = new HashMap<>();
@@ -126,8 +129,16 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     // process_cpu_usage and the JVM's own metrics say the same
     registry.config().meterFilter(MeterFilter.deny(id ->
         id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+    // Vert.x labels its HTTP meters with the request's method as sent: made-up methods would
+    // each add series (and heap) without bound, even when answered 401
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
+        method -> HTTP_METHODS.contains(method) ? method : "other"));
     return registry;
   }
+
+  /** The method label values HTTP meters may carry; any other method is counted as "other". */
+  public static final Set<String> HTTP_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -166,9 +177,20 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   /** A transport's running count of events skipped for slow clients; read by the scraping thread. */
   public void streamEventsDropped(String transport, LongSupplier dropped) {
-    FunctionCounter.builder("brinjal.stream.events.dropped", dropped, LongSupplier::getAsLong)
-        .description("Intermediate task events not sent to a slow client (it still gets the latest state)")
-        .tag("transport", transport).register(registry);
+    functionCounter("brinjal.stream.events.dropped",
+        "Intermediate task events not sent to a slow client (it still gets the latest state)", transport, dropped);
+  }
+
+  /** A transport's running count of clients cut off for staying behind; read by the scraping thread. */
+  public void streamSlowDisconnects(String transport, LongSupplier disconnected) {
+    functionCounter("brinjal.stream.slow.disconnects", "Clients disconnected for a backlog over"
+        + " streaming.max_buffered_bytes_per_client or behind for streaming.slow_client_timeout_seconds", transport, disconnected);
+  }
+
+  private void functionCounter(String name, String description, String transport, LongSupplier count) {
+    countSources.add(count); // Micrometer holds a function counter's source weakly: a lambda would be collected
+    FunctionCounter.builder(name, count, LongSupplier::getAsLong).description(description).tag("transport", transport)
+        .register(registry);
   }
 
   // ---------------------------------------------------------------- recurring schedules (engine loop)

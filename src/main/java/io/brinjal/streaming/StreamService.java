@@ -25,6 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link StreamHub} per event loop, the snapshots taken on the engine's loop, and counters.
  */
 public final class StreamService {
+  /**
+   * The largest WebSocket message (and frame) a client may send: room for a subscribe naming
+   * the 10,000 ids a connection may follow at their longest (100 characters). The HTTP server
+   * enforces it before anything is parsed; over it, the socket is closed with 1009.
+   */
+  public static final int MAX_WEBSOCKET_MESSAGE_BYTES = 1 << 20;
+
   private final TaskEngine engine;
   private final TaskEvents events;
   private final long keepAliveMillis;

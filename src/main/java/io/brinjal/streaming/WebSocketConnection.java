@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.json.Json;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -21,11 +23,17 @@ import java.util.List;
  * "queue":true}} (with {@code "task_updates":true}: every task's changes too; either may add
  * {@code "resume_from": seq}), and {@code {"op":"unsubscribe",…}} with the same fields. Server frames: the SSE events with {@code seq} added (task events also
  * get {@code "type":"task_updated"}), acknowledgements {@code subscribed} / {@code unsubscribed},
- * and {@code {"type":"error","detail":…}} for a bad frame; the connection always lives on.
+ * and {@code {"type":"error","detail":…}} for a bad frame; the connection lives on. A message
+ * (or frame) over {@link StreamService#MAX_WEBSOCKET_MESSAGE_BYTES} is the one exception: the
+ * server reads no more of it and closes with 1009 ("message too big"). Compression is never
+ * negotiated (see HttpListener), so that limit bounds what a message can cost before any parsing.
  */
 final class WebSocketConnection extends StreamConnection {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSocketConnection.class);
   static final int MAX_SUBSCRIPTIONS = 10_000;
   private static final int SOCKET_QUEUE_BYTES = 64 * 1024;
+  /** The longest piece of text one outgoing frame carries: at most 48 KiB of UTF-8. */
+  private static final int OUT_FRAME_CHARS = 16 * 1024;
 
   private final ServerWebSocket ws;
   private final HttpConnection connection;
@@ -39,12 +47,31 @@ final class WebSocketConnection extends StreamConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error("binary frames are not part of the protocol; send JSON text", null));
     ws.closeHandler(v -> release());
-    ws.exceptionHandler(e -> release());
+    ws.exceptionHandler(this::onException);
+  }
+
+  private void onException(Throwable e) {
+    if (tooBig(e) && !ws.isClosed()) {
+      LOG.warn("WebSocket message from {} over {} bytes: closed with 1009", ws.remoteAddress(),
+          StreamService.MAX_WEBSOCKET_MESSAGE_BYTES);
+      ws.close((short) 1009, "message too big: at most " + StreamService.MAX_WEBSOCKET_MESSAGE_BYTES + " bytes");
+    }
+    release();
+  }
+
+  /** A frame over the decoder's limit (Netty), or a message whose frames add up past it (Vert.x). */
+  private static boolean tooBig(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupt) {
+      return corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
   }
 
   @Override
   public void write(StreamEvent event) {
-    ws.writeTextMessage(event.webSocketFrame());
+    String text = event.webSocketFrame();
+    if (text.length() <= OUT_FRAME_CHARS) ws.writeTextMessage(text);
+    else writeInFrames(text, true, true);
   }
 
   @Override
@@ -54,7 +81,24 @@ final class WebSocketConnection extends StreamConnection {
 
   @Override
   public void writeChunk(String piece) {
-    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), false));
+    writeInFrames(piece, false, false);
+  }
+
+  /**
+   * Vert.x would cut a message at the server's frame limit, 1 MiB so that a client's whole
+   * subscribe fits one frame; clients with Vert.x's (or a similar) 64 KiB frame limit expect
+   * smaller frames, so long text goes in pieces, never splitting a surrogate pair.
+   */
+  private void writeInFrames(String text, boolean startsMessage, boolean endsMessage) {
+    for (int start = 0; start < text.length(); ) {
+      int end = Math.min(text.length(), start + OUT_FRAME_CHARS);
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+      String piece = text.substring(start, end);
+      boolean fin = endsMessage && end == text.length();
+      ws.writeFrame(startsMessage && start == 0 ? WebSocketFrame.textFrame(piece, fin)
+          : WebSocketFrame.continuationFrame(Buffer.buffer(piece), fin));
+      start = end;
+    }
   }
 
   @Override
@@ -91,7 +135,7 @@ final class WebSocketConnection extends StreamConnection {
   private void onText(String text) {
     JsonNode frame;
     try {
-      frame = Json.MAPPER.readTree(text);
+      frame = Json.STRICT_READER.readTree(text);
     } catch (JsonProcessingException e) {
       error("malformed JSON: " + e.getOriginalMessage(), null);
       return;

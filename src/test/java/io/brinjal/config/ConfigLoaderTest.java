@@ -188,4 +188,19 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_RECURRING_DEFAULT_TZ", "Moon/Base")))
         .startsWith("recurring.default_tz"));
   }
+
+  @Test
+  void corsComesFromTheEnvironmentTooAndCredentialsFollowTheListUnlessSet() {
+    BrinjalConfig.Cors listed = ConfigLoader.load(Map.of(
+        "BRINJAL_CORS_ALLOWED_ORIGINS", "https://a.example, http://b.example:8080,")).cors();
+    assertEquals(java.util.List.of("https://a.example", "http://b.example:8080"), listed.allowedOrigins());
+    assertTrue(listed.allowCredentials(), "origins listed by name get credentials by default");
+    assertFalse(ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOWED_ORIGINS", "https://a.example",
+        "BRINJAL_CORS_ALLOW_CREDENTIALS", "false")).cors().allowCredentials());
+    assertFalse(ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOWED_ORIGINS", "*")).cors().allowCredentials(), "never with *");
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOWED_ORIGINS", "*",
+        "BRINJAL_CORS_ALLOW_CREDENTIALS", "true"))).contains("cors.allow_credentials"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOW_CREDENTIALS", "yes"))).contains("true or false"));
+    assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOWED_ORIGINS", "evil"))).contains("cors.allowed_origins"));
+  }
 }

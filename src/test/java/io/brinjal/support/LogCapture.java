@@ -31,6 +31,14 @@ public final class LogCapture implements AutoCloseable {
     return events().stream().filter(e -> e.getFormattedMessage().contains(text)).toList();
   }
 
+  /** The event as the console prints it, through logback.xml's pattern. */
+  public static String rendered(ILoggingEvent event) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    var async = (ch.qos.logback.classic.AsyncAppender) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
+    var console = (ch.qos.logback.core.OutputStreamAppender<ILoggingEvent>) async.getAppender("STDOUT");
+    return new String(console.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Override
   public void close() {
     root.detachAppender(appender);

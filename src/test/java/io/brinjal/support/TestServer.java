@@ -63,7 +63,7 @@ public final class TestServer {
       UnaryOperator<TaskStore> wrap) {
     BrinjalConfig base = withOwnStoreFile(ConfigLoader.fromJson(configJson), configJson);
     BrinjalConfig config = base.withHttp(new BrinjalConfig.Http("127.0.0.1", port, base.http().prefix(),
-        base.http().idleTimeoutSeconds(), base.http().instances()));
+        base.http().idleTimeoutSeconds(), base.http().instances(), base.http().headerTimeoutSeconds()));
     BrinjalVerticle verticle = new BrinjalVerticle(config, TestTasks.register(Brinjal.builtInTasks()), clock, meters,
         wrap == null ? null : context -> wrap.apply(TaskStores.fromConfig(vertx, context, config)));
     String id = HttpProbe.await(vertx.deployVerticle(verticle));
@@ -90,6 +90,10 @@ public final class TestServer {
   /** Undeploys the server: its engine, its HTTP server and every open connection go away. */
   public void stop() {
     HttpProbe.await(http.vertx().undeploy(deploymentId));
+  }
+
+  public String deploymentId() {
+    return deploymentId;
   }
 
   public String url(String path) {
