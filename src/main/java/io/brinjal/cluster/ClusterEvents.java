@@ -284,7 +284,8 @@ public final class ClusterEvents implements TaskPublisher {
       if (engine.isRunningHereOnLoop(t.id())) continue; // its live events are newer than the store
       boolean unknown = !seenVersions.containsKey(t.id());
       if (!remember(t.id(), t.version())) continue;
-      RemoteChange change = RemoteChange.of(unknown && t.status() == TaskStatus.QUEUED && t.version() == 1
+      RemoteChange change = RemoteChange.of(unknown && t.version() == 1
+          && (t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.SCHEDULED)
           ? RemoteChange.Kind.ADDED : RemoteChange.Kind.CHANGED, t);
       publishOnLoop(change, TaskJson.encode(TaskView.of(t)));
       engine.remoteChangeOnLoop(change);

@@ -20,8 +20,8 @@ record EncodedTask(TaskState state, String params, String results) {
    * any, pointing to it), or the reason it cannot be stored.
    */
   static Future<EncodedTask> forNewTask(TaskState task, IdempotencyKey key) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.failedFuture(new IllegalArgumentException("a new task must be queued"));
+    if (task.status() != TaskStatus.QUEUED && task.status() != TaskStatus.SCHEDULED) {
+      return Future.failedFuture(new IllegalArgumentException("a new task must be queued or scheduled"));
     }
     if (key != null && !key.taskId().equals(task.id())) {
       return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
@@ -47,9 +47,9 @@ record EncodedTask(TaskState state, String params, String results) {
 
   /** The same state with instants as the tables keep them (milliseconds). */
   static TaskState toMillis(TaskState s) {
-    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt())) return s;
+    if (isMillis(s.createdAt()) && isMillis(s.startedAt()) && isMillis(s.completedAt()) && isMillis(s.runAt())) return s;
     return s.toBuilder().createdAt(toMillis(s.createdAt())).startedAt(toMillis(s.startedAt()))
-        .completedAt(toMillis(s.completedAt())).build();
+        .completedAt(toMillis(s.completedAt())).runAt(toMillis(s.runAt())).build();
   }
 
   static Instant toMillis(Instant t) {

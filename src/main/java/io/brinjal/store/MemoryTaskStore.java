@@ -31,6 +31,8 @@ public final class MemoryTaskStore implements TaskStore {
 
   private static final Comparator<TaskState> CLAIM_ORDER =
       Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::seq);
+  private static final Comparator<TaskState> RUN_AT_ORDER =
+      Comparator.comparing(TaskState::runAt).thenComparingLong(TaskState::seq);
   private static final Comparator<TaskState> FINISH_ORDER =
       Comparator.comparing(TaskState::completedAt).thenComparingLong(TaskState::seq);
 
@@ -42,6 +44,7 @@ public final class MemoryTaskStore implements TaskStore {
   private final NavigableMap<Long, TaskState> bySeq = new TreeMap<>();
   private final Map<String, TreeSet<TaskState>> queuedBySemaphore = new HashMap<>();
   private final Map<String, Integer> permitsHeld = new HashMap<>();
+  private final TreeSet<TaskState> scheduled = new TreeSet<>(RUN_AT_ORDER);
   private final TreeSet<TaskState> finishedDone = new TreeSet<>(FINISH_ORDER);
   private final TreeSet<TaskState> finishedOther = new TreeSet<>(FINISH_ORDER);
   private final Map<String, ObjectNode> schedules = new LinkedHashMap<>();
@@ -84,7 +87,9 @@ public final class MemoryTaskStore implements TaskStore {
   }
 
   private TaskState insertOnLoop(TaskState task) {
-    if (task.status() != TaskStatus.QUEUED) throw new IllegalArgumentException("a new task must be queued");
+    if (task.status() != TaskStatus.QUEUED && task.status() != TaskStatus.SCHEDULED) {
+      throw new IllegalArgumentException("a new task must be queued or scheduled");
+    }
     if (byId.containsKey(task.id())) throw new IllegalArgumentException("task " + task.id() + " exists already");
     TaskState stored = task.inserted(++lastSeq);
     put(null, stored);
@@ -132,6 +137,25 @@ public final class MemoryTaskStore implements TaskStore {
       }
       return claimed;
     });
+  }
+
+  @Override
+  public Future<List<TaskState>> promoteDue(Instant now, int max) {
+    return loop.call(() -> {
+      List<TaskState> promoted = new ArrayList<>();
+      while (promoted.size() < max && !scheduled.isEmpty() && !scheduled.first().runAt().isAfter(now)) {
+        TaskState due = scheduled.first();
+        TaskState queued = due.next().scheduledAt(null).build();
+        put(due, queued);
+        promoted.add(queued);
+      }
+      return promoted;
+    });
+  }
+
+  @Override
+  public Future<Instant> nextRunAt() {
+    return loop.call(() -> scheduled.isEmpty() ? null : scheduled.first().runAt());
   }
 
   @Override
@@ -229,7 +253,9 @@ public final class MemoryTaskStore implements TaskStore {
   }
 
   private void index(TaskState t) {
-    if (t.status() == TaskStatus.QUEUED) {
+    if (t.status() == TaskStatus.SCHEDULED) {
+      scheduled.add(t);
+    } else if (t.status() == TaskStatus.QUEUED) {
       queuedBySemaphore.computeIfAbsent(t.semaphore(), s -> new TreeSet<>(CLAIM_ORDER)).add(t);
     } else if (t.holdsPermit()) {
       permitsHeld.merge(t.semaphore(), 1, Integer::sum);
@@ -241,7 +267,9 @@ public final class MemoryTaskStore implements TaskStore {
   }
 
   private void unindex(TaskState t) {
-    if (t.status() == TaskStatus.QUEUED) {
+    if (t.status() == TaskStatus.SCHEDULED) {
+      scheduled.remove(t);
+    } else if (t.status() == TaskStatus.QUEUED) {
       TreeSet<TaskState> waiting = queuedBySemaphore.get(t.semaphore());
       waiting.remove(t);
       if (waiting.isEmpty()) queuedBySemaphore.remove(t.semaphore());

@@ -19,14 +19,14 @@ final class PgRows {
   /** Every column, in the order {@link #read} expects them. */
   static final String COLUMNS = "seq, id, version, parent_id, task_type, semaphore, status, progress, heading, body, img, "
       + "results, params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
 
   /** The columns {@link #bind} writes, in its order: all but {@code seq} and {@code id}. */
   static final String FIELDS = "version, parent_id, task_type, semaphore, status, progress, heading, body, img, results, "
       + "params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
 
-  static final int FIELD_COUNT = 23;
+  static final int FIELD_COUNT = 25;
 
   /**
    * The columns a write after the insert changes, in {@link #bindMutable}'s order: what is fixed at
@@ -34,9 +34,9 @@ final class PgRows {
    * again, so a write encodes no parameters.
    */
   static final String MUTABLE_FIELDS = "version, semaphore, status, progress, heading, body, img, results, started_at, "
-      + "completed_at, error_type, error_message, error_traceback, abandoned, priority, owner, attempt, cancel_requested";
+      + "completed_at, error_type, error_message, error_traceback, abandoned, priority, owner, attempt, cancel_requested, run_at";
 
-  static final int MUTABLE_COUNT = 18;
+  static final int MUTABLE_COUNT = 19;
 
 
   private PgRows() {}
@@ -92,7 +92,9 @@ final class PgRows {
         .addInteger(s.priority())
         .addString(s.owner())
         .addInteger(s.attempt())
-        .addBoolean(s.cancelRequested());
+        .addBoolean(s.cancelRequested())
+        .addLong(millis(s.runAt()))
+        .addInteger(s.maxAttempts());
   }
 
   /** Adds the {@link #MUTABLE_FIELDS} of {@code e} to {@code tuple}, in order. */
@@ -116,7 +118,8 @@ final class PgRows {
         .addInteger(s.priority())
         .addString(s.owner())
         .addInteger(s.attempt())
-        .addBoolean(s.cancelRequested());
+        .addBoolean(s.cancelRequested())
+        .addLong(millis(s.runAt()));
   }
 
   /** The task in a row selecting {@link #COLUMNS}. */
@@ -155,7 +158,9 @@ final class PgRows {
         row.getInteger(21),
         row.getString(22),
         row.getInteger(23),
-        row.getBoolean(24));
+        row.getBoolean(24),
+        instant(row.getLong(25)),
+        row.getInteger(26));
   }
 
   private static Instant instant(Long millis) {

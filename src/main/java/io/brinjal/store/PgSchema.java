@@ -103,7 +103,12 @@ final class PgSchema {
       List.of(
           "CREATE TABLE brinjal_idempotency_keys (key text PRIMARY KEY, fingerprint text NOT NULL, "
               + "task_id text NOT NULL, expires_at bigint NOT NULL)",
-          "CREATE INDEX brinjal_idempotency_keys_expiry ON brinjal_idempotency_keys (expires_at)"));
+          "CREATE INDEX brinjal_idempotency_keys_expiry ON brinjal_idempotency_keys (expires_at)"),
+      // 4: delayed starts and retries: a scheduled task queues at run_at; attempts are bounded
+      List.of(
+          "ALTER TABLE brinjal_tasks ADD COLUMN run_at bigint",
+          "ALTER TABLE brinjal_tasks ADD COLUMN max_attempts integer NOT NULL DEFAULT 1",
+          "CREATE INDEX brinjal_tasks_scheduled ON brinjal_tasks (run_at, seq) WHERE status = 'scheduled'"));
 
   /** The schema version this code writes. */
   static int latest() {

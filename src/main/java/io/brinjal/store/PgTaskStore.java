@@ -168,6 +168,12 @@ public final class PgTaskStore implements ClusterStore {
         + "attempt = t.attempt + 1, cancel_requested = false, changed_at = " + NOW_MS + " FROM pick WHERE t.seq = pick.seq "
         + "RETURNING " + prefixed("t.", PgRows.COLUMNS);
   }
+  /** Scheduled tasks whose time has come, queued; rows another node is promoting are skipped. */
+  static final String PROMOTE_DUE = "WITH pick AS (SELECT seq FROM brinjal_tasks WHERE status = 'scheduled' "
+      + "AND run_at <= $1 ORDER BY run_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
+      + "UPDATE brinjal_tasks t SET status = 'queued', run_at = NULL, version = t.version + 1, changed_at = " + NOW_MS
+      + " FROM pick WHERE t.seq = pick.seq RETURNING " + prefixed("t.", PgRows.COLUMNS);
+  static final String NEXT_RUN_AT = "SELECT min(run_at) FROM brinjal_tasks WHERE status = 'scheduled'";
   static final String TRY_PRUNE_LOCK = "SELECT pg_try_advisory_xact_lock(" + PRUNE_LOCK + ")";
   static final String PRUNE_LOCK_WAIT = "SELECT pg_advisory_xact_lock(" + PRUNE_LOCK + ")";
   /**
@@ -765,6 +771,26 @@ public final class PgTaskStore implements ClusterStore {
         .onComplete(ar -> {
           if (timer != null) timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }));
+  }
+
+  @Override
+  public Future<List<TaskState>> promoteDue(Instant now, int max) {
+    if (max <= 0) return run(false, "promote", p -> Future.succeededFuture(List.of()));
+    return run(true, "promote", p -> p.preparedQuery(PROMOTE_DUE).execute(Tuple.of(now.toEpochMilli(), (long) max))
+        .map(rows -> {
+          List<TaskState> promoted = new ArrayList<>(rows.size());
+          for (Row r : rows) promoted.add(PgRows.read(r));
+          promoted.sort(Comparator.comparingLong(TaskState::seq));
+          return promoted;
+        }));
+  }
+
+  @Override
+  public Future<Instant> nextRunAt() {
+    return run(false, "nextRunAt", p -> p.query(NEXT_RUN_AT).execute().map(rows -> {
+      Long millis = rows.iterator().next().getLong(0);
+      return millis == null ? null : Instant.ofEpochMilli(millis);
+    }));
   }
 
   @Override

@@ -19,14 +19,14 @@ final class SqliteRows {
   /** Every column, in the order {@link #read} expects them. */
   static final String COLUMNS = "seq, id, version, parent_id, task_type, semaphore, status, progress, heading, body, img, "
       + "results, params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
 
   /** The columns {@link #bind} writes, in its order: all but {@code seq} and {@code id}. */
   static final String FIELDS = "version, parent_id, task_type, semaphore, status, progress, heading, body, img, results, "
       + "params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
 
-  static final int FIELD_COUNT = 23;
+  static final int FIELD_COUNT = 25;
 
   /** {@code FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
   static final String ASSIGNMENTS = String.join(" = ?, ", FIELDS.split(", ")) + " = ?";
@@ -37,7 +37,7 @@ final class SqliteRows {
    * written again, so a write encodes no parameters.
    */
   static final String MUTABLE_FIELDS = "version, semaphore, status, progress, heading, body, img, results, started_at, "
-      + "completed_at, error_type, error_message, error_traceback, abandoned, priority, owner, attempt, cancel_requested";
+      + "completed_at, error_type, error_message, error_traceback, abandoned, priority, owner, attempt, cancel_requested, run_at";
 
   /** {@code MUTABLE_FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
   static final String MUTABLE_ASSIGNMENTS = String.join(" = ?, ", MUTABLE_FIELDS.split(", ")) + " = ?";
@@ -76,6 +76,8 @@ final class SqliteRows {
     ps.setString(i++, s.owner());
     ps.setInt(i++, s.attempt());
     ps.setInt(i++, s.cancelRequested() ? 1 : 0);
+    setMillis(ps, i++, s.runAt());
+    ps.setInt(i++, s.maxAttempts());
     return i;
   }
 
@@ -101,6 +103,7 @@ final class SqliteRows {
     ps.setString(i++, s.owner());
     ps.setInt(i++, s.attempt());
     ps.setInt(i++, s.cancelRequested() ? 1 : 0);
+    setMillis(ps, i++, s.runAt());
     return i;
   }
 
@@ -145,7 +148,9 @@ final class SqliteRows {
         rs.getInt(22),
         rs.getString(23),
         rs.getInt(24),
-        rs.getInt(25) != 0);
+        rs.getInt(25) != 0,
+        millis(rs, 26),
+        rs.getInt(27));
   }
 
   static Instant millis(ResultSet rs, int index) throws SQLException {

@@ -73,7 +73,12 @@ final class SqliteSchema {
           // Idempotency-Key: a create's key, what it was used for, the task it made, until it expires
           "CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, task_id TEXT NOT NULL, "
               + "expires_at INTEGER NOT NULL) WITHOUT ROWID",
-          "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)"));
+          "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)"),
+      List.of(
+          // delayed starts and retries: a scheduled task queues at run_at; attempts are bounded
+          "ALTER TABLE tasks ADD COLUMN run_at INTEGER",
+          "ALTER TABLE tasks ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 1",
+          "CREATE INDEX tasks_scheduled ON tasks (run_at, seq) WHERE status = 'scheduled'"));
 
   /** The schema version this code writes. */
   static int latest() {

@@ -95,6 +95,10 @@ public final class SqliteTaskStore implements TaskStore {
       + " FROM tasks INDEXED BY tasks_queued WHERE semaphore = ? AND status = 'queued' ORDER BY priority DESC, seq LIMIT ?";
   static final String CLAIM = "UPDATE tasks SET status = 'running', version = ?, owner = ?, started_at = ?, attempt = ?, "
       + "cancel_requested = 0 WHERE seq = ? AND version = ?";
+  static final String DUE = "SELECT " + SqliteRows.COLUMNS + " FROM tasks INDEXED BY tasks_scheduled "
+      + "WHERE status = 'scheduled' AND run_at <= ? ORDER BY run_at, seq LIMIT ?";
+  static final String NEXT_RUN_AT =
+      "SELECT run_at FROM tasks INDEXED BY tasks_scheduled WHERE status = 'scheduled' ORDER BY run_at, seq LIMIT 1";
   static final String OLDEST_DONE = "SELECT seq, id, completed_at FROM tasks INDEXED BY tasks_done "
       + "WHERE status = 'done' ORDER BY completed_at, seq LIMIT ?";
   static final String OLDEST_FAILED = "SELECT seq, id, completed_at FROM tasks INDEXED BY tasks_failed "
@@ -385,6 +389,33 @@ public final class SqliteTaskStore implements TaskStore {
         claimed.add(running);
       }
       return claimed;
+    });
+  }
+
+  @Override
+  public Future<List<TaskState>> promoteDue(Instant now, int max) {
+    long nowMillis = now.toEpochMilli();
+    return writer.submitOneWrite(c -> { // like claim: fails only as the whole batch does
+      if (max <= 0) return List.of();
+      PreparedStatement due = c.prepare(DUE);
+      due.setLong(1, nowMillis);
+      due.setInt(2, max);
+      List<TaskState> promoted = new ArrayList<>();
+      for (TaskState t : readTasks(due)) {
+        EncodedTask e = EncodedTask.forUpdate(t.next().scheduledAt(null).build());
+        write(c, t.seq(), t.version(), e);
+        promoted.add(e.state());
+      }
+      return promoted;
+    });
+  }
+
+  @Override
+  public Future<Instant> nextRunAt() {
+    return read(false, c -> {
+      try (ResultSet rs = c.prepare(NEXT_RUN_AT).executeQuery()) {
+        return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
+      }
     });
   }
 

@@ -35,7 +35,10 @@ public enum TaskField {
   PARAMS("params", TaskState::params),
   ABANDONED("abandoned", s -> JsonNodeFactory.instance.booleanNode(s.abandoned())),
   NODE_ID("node_id", s -> text(s.owner())),
-  PRIORITY("priority", s -> JsonNodeFactory.instance.numberNode(s.priority()));
+  PRIORITY("priority", s -> JsonNodeFactory.instance.numberNode(s.priority())),
+  RUN_AT("run_at", s -> time(s.runAt())),
+  ATTEMPT("attempt", s -> JsonNodeFactory.instance.numberNode(s.attempt())),
+  MAX_ATTEMPTS("max_attempts", s -> JsonNodeFactory.instance.numberNode(s.maxAttempts()));
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Map<String, TaskField> BY_WIRE_NAME =

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param runTimeoutMillis the longest run() may take, or null for no limit
  * @param priority higher starts first within a semaphore; equal priorities keep their order
  * @param cancelRequested a cancel was asked for while the task ran on some node
+ * @param runAt when a {@code scheduled} task queues (null in any other status)
+ * @param maxAttempts how many times the task may be run before it ends failed (1: no retries)
  */
 public record TaskState(
     String id,
@@ -48,7 +50,9 @@ public record TaskState(
     int priority,
     String owner,
     int attempt,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    Instant runAt,
+    int maxAttempts) {
 
   public TaskState {
     Objects.requireNonNull(id, "id");
@@ -57,6 +61,10 @@ public record TaskState(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(createdAt, "createdAt");
+    if ((status == TaskStatus.SCHEDULED) != (runAt != null)) {
+      throw new IllegalArgumentException("a scheduled task needs run_at, and only a scheduled one has it");
+    }
+    if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
   }
 
   /** A task about to be inserted: queued, version and seq still to be assigned by the store. */
@@ -68,6 +76,7 @@ public record TaskState(
     b.params = params;
     b.createdAt = createdAt;
     b.status = TaskStatus.QUEUED;
+    b.maxAttempts = 1;
     return b;
   }
 
@@ -97,6 +106,11 @@ public record TaskState(
   /** From getting a permit to the end; null until it ends, or if it never started. */
   public Duration runTime() {
     return startedAt == null || completedAt == null ? null : Duration.between(startedAt, completedAt);
+  }
+
+  /** Whether a failed attempt may be followed by another. */
+  public boolean hasAttemptsLeft() {
+    return attempt < maxAttempts;
   }
 
   /** Running or cancelling: it holds a permit of its semaphore. */
@@ -131,6 +145,8 @@ public record TaskState(
     private String owner;
     private int attempt;
     private boolean cancelRequested;
+    private Instant runAt;
+    private int maxAttempts;
 
     private Builder() {}
 
@@ -160,6 +176,8 @@ public record TaskState(
       owner = s.owner;
       attempt = s.attempt;
       cancelRequested = s.cancelRequested;
+      runAt = s.runAt;
+      maxAttempts = s.maxAttempts;
     }
 
     public Builder seq(long v) { seq = v; return this; }
@@ -184,6 +202,15 @@ public record TaskState(
     public Builder owner(String v) { owner = v; return this; }
     public Builder attempt(int v) { attempt = v; return this; }
     public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+    public Builder runAt(Instant v) { runAt = v; return this; }
+    public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+
+    /** Scheduled to queue at {@code at}; null: queued now. */
+    public Builder scheduledAt(Instant at) {
+      status = at == null ? TaskStatus.QUEUED : TaskStatus.SCHEDULED;
+      runAt = at;
+      return this;
+    }
 
     /** The error fields at once: type, message and traceback. */
     public Builder error(String type, String message, String traceback) {
@@ -193,10 +220,12 @@ public record TaskState(
       return this;
     }
 
+    /** A status other than scheduled drops {@code run_at}: it only ever says when a scheduled task queues. */
     public TaskState build() {
+      if (status != TaskStatus.SCHEDULED) runAt = null;
       return new TaskState(id, seq, version, parentId, taskType, semaphore, status, progress, heading, body, img,
           results, params, createdAt, startedAt, completedAt, errorType, errorMessage, errorTraceback, abandoned,
-          runTimeoutMillis, priority, owner, attempt, cancelRequested);
+          runTimeoutMillis, priority, owner, attempt, cancelRequested, runAt, maxAttempts);
     }
   }
 }

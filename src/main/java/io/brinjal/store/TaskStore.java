@@ -51,7 +51,8 @@ public interface TaskStore {
   // ---------------------------------------------------------------- tasks
 
   /**
-   * Stores a new task. {@code task} must be {@code queued}; its {@code seq} and {@code version}
+   * Stores a new task. {@code task} must be {@code queued}, or {@code scheduled} with a
+   * {@code run_at}; its {@code seq} and {@code version}
    * are ignored: the answer is the stored state with {@code seq} assigned (greater than any seq
    * this store ever assigned, across restarts and deletes) and {@code version} 1. An id that is
    * already stored fails with {@link IllegalArgumentException}.
@@ -83,6 +84,17 @@ public interface TaskStore {
    * before the answer; the answer lists them in claim order (empty if none could be taken).
    */
   Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now);
+
+  /**
+   * Queues the scheduled tasks whose {@code run_at} is at or before {@code now}: at most
+   * {@code max}, earliest {@code run_at} first (then seq). Each is stored as {@code queued} with
+   * the next version (keeping its seq, so it takes its place in claim order by creation), before
+   * the answer, which lists them. Callers on several nodes never promote one task twice.
+   */
+  Future<List<TaskState>> promoteDue(Instant now, int max);
+
+  /** The earliest {@code run_at} of a scheduled task, or null when none is scheduled. */
+  Future<Instant> nextRunAt();
 
   /**
    * Replaces a task's state with {@code next}, which must carry the version after the stored one

@@ -61,7 +61,9 @@ public final class TaskJson {
         .img(text(json, "img")).results(json.get("results") == null || json.get("results").isNull() ? null : json.get("results"))
         .startedAt(instant(json, "started_at")).completedAt(instant(json, "completed_at"))
         .error(text(json, "error_type"), text(json, "error_message"), text(json, "error_traceback"))
-        .abandoned(json.path("abandoned").asBoolean()).owner(text(json, "node_id")).build();
+        .abandoned(json.path("abandoned").asBoolean()).owner(text(json, "node_id"))
+        .priority(json.path("priority").asInt()).attempt(json.path("attempt").asInt())
+        .maxAttempts(Math.max(1, json.path("max_attempts").asInt(1))).runAt(instant(json, "run_at")).build();
   }
 
   private static String text(JsonNode json, String field) {

@@ -71,6 +71,15 @@ public abstract class DurableTaskStoreContract extends TaskStoreContract {
   }
 
   @Test
+  void scheduledTasksSurviveAReopenWithTheirTimeAndAttempts() {
+    TaskState scheduled = insert(task("single").scheduledAt(T0.plusSeconds(30)).maxAttempts(4));
+    reopen();
+    assertEquals(scheduled, await(store.get(scheduled.id())));
+    assertEquals(T0.plusSeconds(30), await(store.nextRunAt()));
+    assertEquals(1, await(store.promoteDue(T0.plusSeconds(31), 10)).size());
+  }
+
+  @Test
   void closeStoresEveryWriteAskedForBeforeItAndRefusesLaterOnes() {
     List<Future<TaskState>> pending = new ArrayList<>();
     for (int i = 0; i < 300; i++) pending.add(store.insert(task("multiple").build()));

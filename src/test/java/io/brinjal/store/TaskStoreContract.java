@@ -228,6 +228,78 @@ public abstract class TaskStoreContract {
     assertEquals(List.of(queued.get(3).id()), ids(claim("default", 3, 10)), "a finished task frees its permit");
   }
 
+  // ---------------------------------------------------------------- scheduled tasks
+
+  @Test
+  void aScheduledTaskWaitsForItsTimeThenQueuesInItsPlace() {
+    TaskState early = insert(task("default").scheduledAt(T0.plusSeconds(10)).maxAttempts(3));
+    TaskState later = insert(task("default").scheduledAt(T0.plusSeconds(20)));
+    TaskState queued = insert("default");
+    assertEquals(TaskStatus.SCHEDULED, early.status());
+    assertEquals(early, await(store.get(early.id())));
+    assertEquals(3, await(store.get(early.id())).maxAttempts());
+    assertEquals(List.of(queued.id()), await(store.queued()).stream().map(QueuedTask::id).toList(),
+        "a scheduled task is not in any waiting line");
+    assertEquals(T0.plusSeconds(10), await(store.nextRunAt()));
+    assertEquals(List.of(queued.id()), ids(claim("default", 10, 10)), "nor is it claimed");
+    assertEquals(List.of(), await(store.promoteDue(T0.plusMillis(9999), 10)));
+
+    List<TaskState> promoted = await(store.promoteDue(T0.plusSeconds(10), 10));
+    assertEquals(List.of(early.id()), ids(promoted));
+    TaskState p = promoted.get(0);
+    assertEquals(TaskStatus.QUEUED, p.status());
+    assertNull(p.runAt());
+    assertEquals(early.version() + 1, p.version());
+    assertEquals(early.seq(), p.seq(), "it keeps its place by creation");
+    assertEquals(p, await(store.get(early.id())));
+    assertEquals(T0.plusSeconds(20), await(store.nextRunAt()));
+    TaskState running = claim("default", 10, 10).get(0);
+    assertEquals(early.id(), running.id());
+    assertEquals(1, running.attempt());
+    assertEquals(3, running.maxAttempts());
+
+    assertEquals(List.of(later.id()), ids(await(store.promoteDue(T0.plusSeconds(3600), 10))));
+    assertNull(await(store.nextRunAt()));
+    assertEquals(Map.of(TaskStatus.RUNNING, 2L, TaskStatus.QUEUED, 1L), await(store.countByStatus()));
+  }
+
+  @Test
+  void promotionTakesTheEarliestFirstUpToItsMax() {
+    List<TaskState> scheduled = new ArrayList<>();
+    for (int i = 5; i > 0; i--) scheduled.add(insert(task("single").scheduledAt(T0.plusSeconds(i))));
+    assertEquals(Set.of(scheduled.get(4).id(), scheduled.get(3).id()),
+        Set.copyOf(ids(await(store.promoteDue(T0.plusSeconds(60), 2)))), "the two earliest run_at");
+    assertEquals(3, await(store.promoteDue(T0.plusSeconds(60), 10)).size());
+    assertEquals(List.of(), await(store.promoteDue(T0.plusSeconds(60), 10)));
+  }
+
+  @Test
+  void aFailedAttemptGoesBackToScheduledAndRunsAgainAsTheNextAttempt() {
+    insert(task("single").maxAttempts(2));
+    TaskState first = claim("single", 1, 1).get(0);
+    TaskState retry = first.next().scheduledAt(T0.plusSeconds(5)).owner(null)
+        .error("IOException", "flaky", "trace").build();
+    await(store.update(retry));
+    assertEquals(retry, await(store.get(first.id())));
+    assertEquals(List.of(), claim("single", 1, 1), "its permit is free, and it waits for its time");
+    assertEquals(List.of(first.id()), ids(await(store.promoteDue(T0.plusSeconds(5), 10))));
+    TaskState second = claim("single", 1, 1).get(0);
+    assertEquals(2, second.attempt());
+    assertEquals("flaky", second.errorMessage(), "the last failure shows until the task ends");
+  }
+
+  @Test
+  void aScheduledTaskCanBeCancelledOrDeleted() {
+    TaskState a = insert(task("default").scheduledAt(T0.plusSeconds(10)));
+    TaskState b = insert(task("default").scheduledAt(T0.plusSeconds(10)));
+    await(store.finish(a.next().status(TaskStatus.CANCELLED).completedAt(T0.plusSeconds(1)).build()));
+    assertEquals(TaskStatus.CANCELLED, await(store.get(a.id())).status());
+    assertNull(await(store.get(a.id())).runAt());
+    assertEquals(b, await(store.delete(b.id())));
+    assertNull(await(store.nextRunAt()));
+    assertEquals(List.of(), await(store.promoteDue(T0.plusSeconds(60), 10)));
+  }
+
   @Test
   void higherPriorityIsClaimedFirstAndEqualPrioritiesKeepTheirOrder() {
     TaskState low = insert(task("single").priority(-5));
