@@ -24,7 +24,7 @@ import java.util.Set;
 final class RecurringRoutes {
   /** The query names that are the schedule's own (the others are task parameters), in the order documented. */
   static final List<String> CREATE_OPTIONS =
-      List.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled");
+      List.of("cron_expression", "tz", "max_concurrent", "pause_after_failures", "enabled", "priority", "max_attempts");
   private static final Set<String> PREVIEW_OPTIONS = Set.of("cron_expression", "tz", "n");
   private static final int DEFAULT_PREVIEW = 5;
 
@@ -64,7 +64,8 @@ final class RecurringRoutes {
     if (expression == null) throw new InvalidParameterException("cron_expression", "is required");
     CronSchedule cron = cron(expression, zone(query));
     ScheduleSpec spec = ScheduleSpec.define(type, params, cron,
-        integer(query, "max_concurrent", 1), integerOrNull(query, "pause_after_failures"), bool(query, "enabled", true));
+        integer(query, "max_concurrent", 1), integerOrNull(query, "pause_after_failures"), bool(query, "enabled", true),
+        integer(query, "priority", 0), integerOrNull(query, "max_attempts"));
     scheduler.create(spec)
         .onSuccess(created -> {
           String id = created.get("recurring_id").asText();

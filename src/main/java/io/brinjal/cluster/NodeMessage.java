@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Header: {@code {"n": node, "k": "a"|"c"|"r"|"s", "id": task or schedule id, "st": status,
  * "sem": semaphore, "pr": priority, "seq": seq, "v": version, "ow": owner, "cx": cancel requested,
- * "pa": parent id}}; a newline and the task JSON follow for "a" and "c". The header is one line:
+ * "pa": parent id, "ra": run_at in epoch ms (scheduled tasks only)}}; a newline and the task JSON follow for "a" and "c". The header is one line:
  * JSON escapes newlines inside strings.
  *
  * @param change what the engine needs (null for a schedule change)
@@ -65,6 +65,7 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
       o.put("ow", change.owner());
       o.put("cx", change.cancelRequested());
       o.put("pa", change.parentId());
+      if (change.runAt() != null) o.put("ra", change.runAt().toEpochMilli());
     }
     String header = Json.encodeTree(o);
     return taskJson == null || !fits(header, taskJson) ? header : header + '\n' + taskJson;
@@ -94,7 +95,7 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
     RemoteChange change = switch (kind) {
       case ADDED, CHANGED -> new RemoteChange(kind == ADDED ? RemoteChange.Kind.ADDED : RemoteChange.Kind.CHANGED, id,
           status, text(o, "sem"), o.path("pr").asInt(), o.path("seq").asLong(), text(o, "ow"), o.path("cx").asBoolean(),
-          text(o, "pa"));
+          text(o, "pa"), o.hasNonNull("ra") ? java.time.Instant.ofEpochMilli(o.get("ra").asLong()) : null);
       case REMOVED -> RemoteChange.removed(id);
       default -> null;
     };

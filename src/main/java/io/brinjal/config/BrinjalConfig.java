@@ -26,7 +26,8 @@ public record BrinjalConfig(
     Shutdown shutdown,
     Store store,
     Cluster cluster,
-    Idempotency idempotency) {
+    Idempotency idempotency,
+    Retry retry) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -108,8 +109,12 @@ public record BrinjalConfig(
   }
 
   /** One schedule declared in the configuration. */
+  /**
+   * @param priority the priority of the tasks it creates
+   * @param maxAttempts the attempts of the tasks it creates, or null for their type's
+   */
   public record ScheduleEntry(String taskType, ObjectNode params, CronSchedule cron, int maxConcurrent,
-      boolean enabled, Integer pauseAfterFailures) {}
+      boolean enabled, Integer pauseAfterFailures, int priority, Integer maxAttempts) {}
 
   /** @param format {@code text} (one readable line per event) or {@code json} (one object per line) */
   public record Logging(String format) {
@@ -173,40 +178,51 @@ public record BrinjalConfig(
    */
   public record Idempotency(int ttlSeconds) {}
 
+  /**
+   * The wait before another attempt of a failed task whose type sets no backoff of its own:
+   * random from 0 to {@code baseSeconds} doubled per attempt so far, at most {@code maxSeconds}
+   * ("full jitter").
+   */
+  public record Retry(double baseSeconds, double maxSeconds) {}
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+  }
+
+  public BrinjalConfig withRetry(Retry retry) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
   }
 }

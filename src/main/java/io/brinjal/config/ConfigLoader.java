@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import io.brinjal.execution.JobOptions;
+import io.brinjal.task.TaskType;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,6 +45,8 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_STREAMING_MAX_CONNECTIONS", "streaming.max_connections"),
           Map.entry("BRINJAL_LIMITS_MAX_QUEUED", "limits.max_queued"),
           Map.entry("BRINJAL_IDEMPOTENCY_TTL_SECONDS", "idempotency.ttl_seconds"),
+          Map.entry("BRINJAL_RETRY_BASE_SECONDS", "retry.base_seconds"),
+          Map.entry("BRINJAL_RETRY_MAX_SECONDS", "retry.max_seconds"),
           Map.entry("BRINJAL_AUTH_TOKEN", "auth.token"),
           Map.entry("BRINJAL_METRICS_TOKEN", "auth.metrics_token"),
           Map.entry("BRINJAL_CORS_ALLOWED_ORIGINS", "cors.allowed_origins"),
@@ -126,6 +130,8 @@ public final class ConfigLoader {
     }
   }
 
+  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]{1,9}\\.[0-9]{1,9}");
+
   private static void applyEnv(ObjectNode tree, Map<String, String> env) {
     ENV_KEYS.forEach((var, key) -> {
       String value = env.get(var);
@@ -133,7 +139,9 @@ public final class ConfigLoader {
       String[] parts = key.split("\\.");
       ObjectNode section = tree.with(parts[0]);
       JsonNode current = section.get(parts[1]);
-      if (current != null && current.isNumber()) {
+      if (current != null && current.isNumber() && key.endsWith("_seconds") && DECIMAL.matcher(value.trim()).matches()) {
+        section.put(parts[1], Double.parseDouble(value.trim())); // checked as a number of seconds below
+      } else if (current != null && current.isNumber()) {
         try {
           section.put(parts[1], Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
@@ -165,7 +173,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown", "store", "cluster", "idempotency"));
+        "recurring", "logging", "shutdown", "store", "cluster", "idempotency", "retry"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances", "header_timeout_seconds"));
     String host = text(http, "http.host");
@@ -203,6 +211,13 @@ public final class ConfigLoader {
     onlyKeys(execution, "execution.", Set.of("cancel_grace_seconds"));
     ObjectNode idempotency = section(tree, "idempotency");
     onlyKeys(idempotency, "idempotency.", Set.of("ttl_seconds"));
+    ObjectNode retry = section(tree, "retry");
+    onlyKeys(retry, "retry.", Set.of("base_seconds", "max_seconds"));
+    double retryBase = seconds(retry, "retry.base_seconds", 0.001, 86_400);
+    double retryMax = seconds(retry, "retry.max_seconds", 0.001, 604_800);
+    if (retryMax < retryBase) {
+      throw new ConfigException("retry.max_seconds: must be at least retry.base_seconds (" + retryBase + ")");
+    }
     ObjectNode limits = section(tree, "limits");
     onlyKeys(limits, "limits.", Set.of("max_queued", "max_queued_per_semaphore", "max_body_bytes"));
     ObjectNode auth = section(tree, "auth");
@@ -274,7 +289,8 @@ public final class ConfigLoader {
         new BrinjalConfig.Store(storeType, storePath, integer(store, "store.busy_timeout_ms", 0, 600_000),
             synchronous.equals("full"), storeUrl, text(store, "store.password"), integer(store, "store.pool_size", 1, 256)),
         new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)),
-        new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)));
+        new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)),
+        new BrinjalConfig.Retry(retryBase, retryMax));
   }
 
   private static String token(ObjectNode node, String key) {
@@ -323,7 +339,7 @@ public final class ConfigLoader {
 
   /** The keys of a schedule definition, in the configuration and in the store file. */
   public static final Set<String> SCHEDULE_KEYS = Set.of("task_type", "params", "cron_expression", "tz",
-      "max_concurrent", "enabled", "pause_after_failures");
+      "max_concurrent", "enabled", "pause_after_failures", "priority", "max_attempts");
 
   private static BrinjalConfig.ScheduleEntry scheduleEntry(JsonNode node, String key, ZoneId defaultTz) {
     if (!(node instanceof ObjectNode entry)) throw new ConfigException(key + ": must be an object");
@@ -352,8 +368,12 @@ public final class ConfigLoader {
     boolean enabled = !entry.has("enabled") || bool(entry, key + ".enabled");
     Integer pause = entry.hasNonNull("pause_after_failures")
         ? integer(entry, key + ".pause_after_failures", 1, Integer.MAX_VALUE) : null;
+    int priority = entry.hasNonNull("priority")
+        ? integer(entry, key + ".priority", JobOptions.MIN_PRIORITY, JobOptions.MAX_PRIORITY) : 0;
+    Integer maxAttempts = entry.hasNonNull("max_attempts")
+        ? integer(entry, key + ".max_attempts", 1, TaskType.MAX_ATTEMPTS) : null;
     return new BrinjalConfig.ScheduleEntry(taskType, params == null ? Json.object() : (ObjectNode) params,
-        cron, maxConcurrent, enabled, pause);
+        cron, maxConcurrent, enabled, pause, priority, maxAttempts);
   }
 
   private static ZoneId zone(ObjectNode node, String key) {
@@ -401,6 +421,14 @@ public final class ConfigLoader {
       throw new ConfigException(key + ": must be an integer from " + min + " to " + max + ", got " + v);
     }
     return v.intValue();
+  }
+
+  private static double seconds(ObjectNode node, String key, double min, double max) {
+    JsonNode v = node.get(leaf(key));
+    if (v == null || !v.isNumber() || !(v.doubleValue() >= min) || v.doubleValue() > max) {
+      throw new ConfigException(key + ": must be a number of seconds from " + min + " to " + max + ", got " + v);
+    }
+    return v.doubleValue();
   }
 
   private static String leaf(String key) {

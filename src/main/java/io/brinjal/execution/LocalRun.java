@@ -40,6 +40,8 @@ final class LocalRun {
   private String abandonedMessage;
   private StopReason stopReason;
   private String timeoutStack;
+  /** Interrupted by a graceful stop (not by a client's cancel): a task with attempts left runs again later. */
+  boolean stoppedByShutdown;
   /** Deleted while it ran: its end is published but not stored. */
   boolean removed;
   /** Its thread left run(); its end is being written (the permit is about to be free). */
@@ -188,8 +190,9 @@ final class LocalRun {
     return b;
   }
 
+  /** Done: an earlier attempt's error is not this end's. */
   static TaskState.Builder done(TaskState.Builder b, Instant now) {
-    return b.status(TaskStatus.DONE).completedAt(now);
+    return b.status(TaskStatus.DONE).completedAt(now).error(null, null, null);
   }
 
   /** The task set {@code failed} itself; its reason, if any, becomes the error message. */

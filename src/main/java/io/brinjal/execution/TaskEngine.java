@@ -14,6 +14,8 @@ import io.brinjal.store.TaskPage;
 import io.brinjal.store.TaskQuery;
 import io.brinjal.store.TaskState;
 import io.brinjal.store.TaskStore;
+import io.brinjal.task.PermanentFailureException;
+import io.brinjal.task.RetryBackoff;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskControl;
 import io.brinjal.task.TaskIds;
@@ -71,6 +73,10 @@ public final class TaskEngine {
   private static final int MAX_WARNED_SEMAPHORES = 100;
   /** Latest states of this many recent tasks are kept to answer reads without the store. */
   private static final int RECENT_STATES = 4096;
+  /** Scheduled tasks queued per store write when their time comes. */
+  private static final int PROMOTE_BATCH = 1000;
+  /** The longest the wake-up timer sleeps: the next run_at is read again at least this often. */
+  private static final long MAX_WAKE_MS = 60_000;
 
   private final Vertx vertx;
   private final Loop loop;
@@ -85,6 +91,7 @@ public final class TaskEngine {
   private final long cancelGraceMillis;
   private final Path scratchRoot;
   private final WorkerExecutor hookPool;
+  private final RetryBackoff serverBackoff;
 
   // ---- event-loop confined state ----
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
@@ -96,6 +103,11 @@ public final class TaskEngine {
   private java.util.function.BooleanSupplier claimGuard = () -> true;
   private boolean closed;
   private Promise<Void> drained; // set by shutdown(): completed when no task is running any more
+  // scheduled tasks: one timer for the earliest run_at known; the store holds them all
+  private long wakeTimer = -1;
+  private Instant wakeAt;
+  private boolean promoting;
+  private boolean promoteAgain;
 
   public TaskEngine(Vertx vertx, Context loop, BrinjalConfig config, TaskRegistry registry, TaskStore store,
       TaskPublisher publisher, Clock clock, String nodeId) {
@@ -119,6 +131,8 @@ public final class TaskEngine {
     config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit,
         vertx.createSharedWorkerExecutor(poolPrefix + name, limit, MAX_TASK_RUN_HOURS, TimeUnit.HOURS))));
     this.hookPool = vertx.createSharedWorkerExecutor(poolPrefix + "hooks", HOOK_POOL_SIZE, 1, TimeUnit.HOURS);
+    this.serverBackoff = RetryBackoff.exponential(Duration.ofNanos((long) (config.retry().baseSeconds() * 1e9)),
+        Duration.ofNanos((long) (config.retry().maxSeconds() * 1e9)));
     // other nodes change the tasks of a shared store: what this node wrote last may be stale
     this.recent = new RecentStates(shared ? 0 : RECENT_STATES);
   }
@@ -194,6 +208,11 @@ public final class TaskEngine {
     if (running && type != null && type.rerunsAfterInterruption()) {
       return task.next().status(TaskStatus.QUEUED).owner(null).startedAt(null).cancelRequested(false).build();
     }
+    if (running && task.hasAttemptsLeft()) { // an interruption is a failed attempt: the next one comes after the backoff
+      String message = "the server stopped while attempt " + task.attempt() + " of " + task.maxAttempts() + " was running";
+      return task.next().scheduledAt(now().plus(backoffOf(type).delay(task.attempt()))).owner(null)
+          .cancelRequested(false).error("Interrupted", message, null).build();
+    }
     String message = "the server stopped while this task was " + (running ? "running" : "being cancelled")
         + (running && type != null ? "; " + type.name() + " does not opt in to running again after an interruption" : "");
     return task.next().status(TaskStatus.FAILED).completedAt(now())
@@ -203,11 +222,18 @@ public final class TaskEngine {
   private void recoveredOnLoop(List<TaskState> recovered) {
     if (recovered.isEmpty()) return;
     long again = recovered.stream().filter(t -> t.status() == TaskStatus.QUEUED).count();
-    LOG.warn("{} task(s) were running when the server last stopped: {} failed as Interrupted, {} queued to run again",
-        recovered.size(), recovered.size() - again, again);
+    long retried = recovered.stream().filter(t -> t.status() == TaskStatus.SCHEDULED).count();
+    LOG.warn("{} task(s) were running when the server last stopped: {} failed as Interrupted, {} queued to run again,"
+        + " {} scheduled for another attempt", recovered.size(), recovered.size() - again - retried, again, retried);
     for (TaskState t : recovered) {
       if (t.isTerminal()) listeners.forEach(l -> l.onFinished(t));
+      else if (t.status() == TaskStatus.SCHEDULED) listeners.forEach(l -> l.onRetrying(t));
     }
+  }
+
+  /** The wait before another attempt of a task of {@code type} (the server's unless the type sets its own). */
+  private RetryBackoff backoffOf(TaskType type) {
+    return type != null && type.retryBackoff() != null ? type.retryBackoff() : serverBackoff;
   }
 
   /** After a restart that lowered the retention: prune in batches until within it. */
@@ -244,6 +270,7 @@ public final class TaskEngine {
       if (!closed) {
         claimsOpen = true;
         lanes.values().forEach(this::maybeClaimOnLoop);
+        promoteDueOnLoop(); // scheduled tasks whose time passed while the server was down run now
       }
       return null;
     });
@@ -285,20 +312,23 @@ public final class TaskEngine {
       loop.check();
       if (closed) throw new IllegalStateException("the engine is closed");
       Lane lane = laneFor(task.semaphoreName());
-      admitOnLoop(lane);
       TaskState task0 = newTaskOnLoop(type, task, lane, null, options);
+      boolean queued = task0.status() == TaskStatus.QUEUED;
+      if (queued) admitOnLoop(lane);
       Instant now = now();
       IdempotencyKey taken = new IdempotencyKey(key, fingerprint, task0.id(),
           now.plusSeconds(config.idempotency().ttlSeconds()));
-      lane.inserting++;
+      if (queued) lane.inserting++;
       Future<Submitted> answer = store.insertOnce(task0, taken, now)
-          .andThen(ar -> lane.inserting--)
+          .andThen(ar -> {
+            if (queued) lane.inserting--;
+          })
           .compose(result -> {
             if (result.inserted() == null) return replay(result.earlier(), fingerprint);
             addedOnLoop(lane, result.inserted());
             return Future.succeededFuture(new Submitted(result.inserted().id(), false));
           });
-      maybeClaimOnLoop(lane);
+      if (queued) maybeClaimOnLoop(lane);
       return answer;
     });
   }
@@ -323,17 +353,19 @@ public final class TaskEngine {
     });
   }
 
-  /** Queues a bound task; for code already on the loop (recurring schedules). */
-  public Future<String> submitOnLoop(TaskType type, Task task, String parentId) {
-    return submitOnLoop(type, task, parentId, JobOptions.DEFAULTS);
-  }
-
-  private Future<String> submitOnLoop(TaskType type, Task task, String parentId, JobOptions options) {
+  /** Queues a bound task; for code already on the loop (recurring schedules), with their options. */
+  public Future<String> submitOnLoop(TaskType type, Task task, String parentId, JobOptions options) {
     loop.check();
     if (closed) throw new IllegalStateException("the engine is closed");
     Lane lane = laneFor(task.semaphoreName());
-    admitOnLoop(lane);
     TaskState task0 = newTaskOnLoop(type, task, lane, parentId, options);
+    if (task0.status() == TaskStatus.SCHEDULED) { // waits in the store, not in a line: no queue cap, no claim
+      return store.insert(task0).map(stored -> {
+        addedOnLoop(lane, stored);
+        return stored.id();
+      });
+    }
+    admitOnLoop(lane);
     lane.inserting++;
     Future<String> inserted = store.insert(task0)
         .andThen(ar -> lane.inserting--)
@@ -347,17 +379,83 @@ public final class TaskEngine {
 
   private TaskState newTaskOnLoop(TaskType type, Task task, Lane lane, String parentId, JobOptions options) {
     Duration timeout = shorter(task.runTimeout(), options.runTimeout());
-    return TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now())
+    Instant now = now();
+    return TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now)
         .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis()))
-        .priority(options.priority()).build();
+        .priority(options.priority()).scheduledAt(options.queuesAt(now))
+        .maxAttempts(options.maxAttempts() != null ? options.maxAttempts() : type.maxAttempts()).build();
   }
 
   private void addedOnLoop(Lane lane, TaskState stored) {
     recent.remember(stored);
-    lane.enqueue(QueuedTask.of(stored));
+    if (stored.status() == TaskStatus.QUEUED) lane.enqueue(QueuedTask.of(stored));
     publisher.added(viewOnLoop(stored));
     listeners.forEach(l -> l.onSubmitted(stored));
-    maybeClaimOnLoop(lane);
+    if (stored.status() == TaskStatus.SCHEDULED) wakeAtOnLoop(stored.runAt());
+    else maybeClaimOnLoop(lane);
+  }
+
+  // ---------------------------------------------------------------- scheduled tasks
+
+  /**
+   * Makes sure the wake-up timer fires by {@code at} (a scheduled task's run_at). One timer
+   * serves every scheduled task: it is set for the earliest run_at this node knows of, and each
+   * promotion reads the next one from the store, so a hundred thousand scheduled tasks cost
+   * nothing here. It never sleeps longer than {@value #MAX_WAKE_MS} ms (or the cluster's poll
+   * interval on a shared store), so clock changes and other nodes' tasks are picked up too.
+   */
+  private void wakeAtOnLoop(Instant at) {
+    if (closed) return;
+    Instant now = clock.instant();
+    long cap = shared ? Math.min(MAX_WAKE_MS, config.cluster().pollMs()) : MAX_WAKE_MS;
+    long delay = at == null ? cap : Math.min(cap, Math.max(1, Duration.between(now, at).toMillis() + 1));
+    Instant fireAt = now.plusMillis(delay);
+    if (wakeTimer != -1) {
+      if (!fireAt.isBefore(wakeAt)) return;
+      vertx.cancelTimer(wakeTimer);
+    }
+    wakeAt = fireAt;
+    wakeTimer = vertx.setTimer(delay, t -> {
+      wakeTimer = -1;
+      wakeAt = null;
+      promoteDueOnLoop();
+    });
+  }
+
+  /** Queues the scheduled tasks whose time has come, in batches, then sleeps until the next one. */
+  private void promoteDueOnLoop() {
+    if (closed) return;
+    if (promoting) {
+      promoteAgain = true;
+      return;
+    }
+    promoting = true;
+    promoteAgain = false;
+    store.promoteDue(now(), PROMOTE_BATCH).compose(promoted -> {
+      promoted.forEach(this::promotedOnLoop);
+      return promoted.size() == PROMOTE_BATCH ? Future.succeededFuture((Instant) null) : store.nextRunAt()
+          .map(next -> next == null ? Instant.MAX : next);
+    }).onComplete(ar -> {
+      promoting = false;
+      if (ar.failed()) {
+        LOG.warn("could not queue the scheduled tasks that are due ({}); trying again in {} ms", ar.cause().getMessage(),
+            STORE_RETRY_MS);
+        wakeAtOnLoop(clock.instant().plusMillis(STORE_RETRY_MS));
+      } else if (ar.result() == null || promoteAgain) {
+        promoteDueOnLoop(); // a full batch: more may be due
+      } else {
+        wakeAtOnLoop(ar.result() == Instant.MAX ? null : ar.result());
+      }
+    });
+  }
+
+  /** A scheduled task's time came: it lines up like a new one. */
+  private void promotedOnLoop(TaskState queued) {
+    recent.remember(queued);
+    Lane lane = lanes.get(queued.semaphore());
+    if (lane != null) enqueueOnLoop(lane, QueuedTask.of(queued));
+    else moveToDefaultOnLoop(QueuedTask.of(queued)).onSuccess(v -> maybeClaimOnLoop(lanes.get("default")));
+    publisher.changed(viewOnLoop(queued));
   }
 
   private static Duration shorter(Duration a, Duration b) {
@@ -526,6 +624,20 @@ public final class TaskEngine {
     else if (failure != null) end = b -> LocalRun.failed(b, now, failure, run.current().body());
     else if (run.failedReasonFromTask() != null) end = b -> LocalRun.failedByTask(b, now, run.failedReasonFromTask());
     else end = b -> LocalRun.done(b, now);
+    boolean failed = run.stopReason() == LocalRun.StopReason.TIMEOUT
+        || (!run.control.isCancelRequested() && (failure != null || run.failedReasonFromTask() != null));
+    if (run.stoppedByShutdown && run.state().hasAttemptsLeft() && store.durable() && !run.removed) {
+      // a deploy is not the task's failure, but it did cost an attempt: the next one runs after the restart
+      String message = "the server stopped during attempt " + run.state().attempt() + " of " + run.state().maxAttempts();
+      end = b -> b.status(TaskStatus.FAILED).error("Interrupted", message, null);
+      failed = true;
+    }
+    if (failed && run.state().hasAttemptsLeft() && !PermanentFailureException.isIn(failure)) {
+      // a failed attempt with attempts left: scheduled again after the backoff, showing this failure meanwhile
+      Instant next = now.plus(backoffOf(run.type).delay(run.state().attempt()));
+      UnaryOperator<TaskState.Builder> failedAttempt = end;
+      end = b -> failedAttempt.apply(b).completedAt(null).owner(null).scheduledAt(next);
+    }
     writeEndOnLoop(run, end, STORE_RETRY_MS);
   }
 
@@ -546,7 +658,7 @@ public final class TaskEngine {
       endedOnLoop(run, end.apply(run.current().next()).build(), List.of()); // deleted: nothing to store
       return;
     }
-    Future<Finished> written = run.write(end, store::finish, Finished::task);
+    Future<Finished> written = run.write(end, this::storeEnd, Finished::task);
     maybeClaimOnLoop(run.lane); // asked right behind the end: a store that orders writes sees the permit free
     written.onComplete(ar -> {
       if (ar.succeeded()) {
@@ -570,6 +682,12 @@ public final class TaskEngine {
     });
   }
 
+  /** A run's end as the store takes it: a terminal state, or scheduled again for another attempt. */
+  private Future<Finished> storeEnd(TaskState end) {
+    return end.isTerminal() ? store.finish(end) : store.update(end).map(retry -> new Finished(retry, List.of()));
+  }
+
+  /** {@code terminal} is the run's end: terminal, or scheduled for another attempt. */
   private void endedOnLoop(LocalRun run, TaskState terminal, List<String> pruned) {
     Lane lane = run.lane;
     freePermitOnLoop(run);
@@ -578,7 +696,14 @@ public final class TaskEngine {
     if (run.removed) recent.forget(terminal.id());
     else recent.remember(terminal);
     publisher.changed(TaskView.of(terminal));
-    listeners.forEach(l -> l.onFinished(terminal));
+    if (terminal.status() == TaskStatus.SCHEDULED && !run.removed) {
+      LOG.info("task {} ({}) failed attempt {} of {} ({}); attempt {} at {}", terminal.id(), terminal.taskType(),
+          terminal.attempt(), terminal.maxAttempts(), terminal.errorType(), terminal.attempt() + 1, terminal.runAt());
+      listeners.forEach(l -> l.onRetrying(terminal));
+      wakeAtOnLoop(terminal.runAt());
+    } else {
+      listeners.forEach(l -> l.onFinished(terminal));
+    }
     prunedOnLoop(pruned);
     afterRunOnLoop(run);
   }
@@ -804,7 +929,7 @@ public final class TaskEngine {
       if (state == null) throw new NotFoundException("task " + id + " not found");
       if (runs.containsKey(id)) return cancelOnLoop(id, false); // it started meanwhile
       if (state.isTerminal()) throw new ConflictException("task " + id + " is already " + state.status().wire());
-      if (state.status() != TaskStatus.QUEUED) {
+      if (state.status() != TaskStatus.QUEUED && state.status() != TaskStatus.SCHEDULED) {
         if (shared) return requestCancelElsewhereOnLoop(id);
         throw new ConflictException("task " + id + " is " + state.status().wire() + " but not on this node");
       }
@@ -818,7 +943,7 @@ public final class TaskEngine {
     });
   }
 
-  /** A queued task left the line without running; its terminal event ends its streams. */
+  /** A queued or scheduled task left without running; its terminal event ends its streams. */
   private void withdrawnOnLoop(TaskState cancelled) {
     recent.remember(cancelled);
     Lane lane = lanes.get(cancelled.semaphore());
@@ -835,7 +960,7 @@ public final class TaskEngine {
       if (run != null) {
         run.removed = true;
         stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
-      } else if (gone.status() == TaskStatus.QUEUED) {
+      } else if (gone.status() == TaskStatus.QUEUED || gone.status() == TaskStatus.SCHEDULED) {
         withdrawnOnLoop(gone.next().status(TaskStatus.CANCELLED).completedAt(now()).build());
       }
       recent.forget(id);
@@ -888,16 +1013,16 @@ public final class TaskEngine {
 
   /** What another node announced about a task: enough to keep lines, runs and limits right here. */
   public record RemoteChange(Kind kind, String taskId, TaskStatus status, String semaphore, int priority, long seq,
-      String owner, boolean cancelRequested, String parentId) {
+      String owner, boolean cancelRequested, String parentId, Instant runAt) {
     public enum Kind { ADDED, CHANGED, REMOVED }
 
     public static RemoteChange of(Kind kind, TaskState s) {
       return new RemoteChange(kind, s.id(), s.status(), s.semaphore(), s.priority(), s.seq(), s.owner(),
-          s.cancelRequested(), s.parentId());
+          s.cancelRequested(), s.parentId(), s.runAt());
     }
 
     public static RemoteChange removed(String taskId) {
-      return new RemoteChange(Kind.REMOVED, taskId, null, null, 0, 0, null, false, null);
+      return new RemoteChange(Kind.REMOVED, taskId, null, null, 0, 0, null, false, null, null);
     }
   }
 
@@ -914,7 +1039,8 @@ public final class TaskEngine {
       case ADDED -> {
         Lane lane = lanes.get(change.semaphore());
         listeners.forEach(l -> l.onQueuedElsewhere(change.taskId(), change.parentId()));
-        if (lane != null) enqueueOnLoop(lane, queuedTask(change));
+        if (change.status() == TaskStatus.SCHEDULED) wakeAtOnLoop(change.runAt()); // whichever node wakes first queues it
+        else if (lane != null) enqueueOnLoop(lane, queuedTask(change));
       }
       case CHANGED -> {
         Lane lane = lanes.get(change.semaphore());
@@ -923,6 +1049,7 @@ public final class TaskEngine {
         } else if (lane != null && lane.dequeue(change.taskId())) {
           lineMovedOnLoop(lane);
         }
+        if (change.status() == TaskStatus.SCHEDULED) wakeAtOnLoop(change.runAt());
         if (run != null && change.owner() != null && !change.owner().equals(nodeId)) {
           fenceOnLoop(run); // another node owns it now
         } else if (run != null && change.cancelRequested() && run.status() == TaskStatus.RUNNING) {
@@ -954,6 +1081,9 @@ public final class TaskEngine {
         listeners.forEach(l -> l.onFinished(t));
       } else if (t.status() == TaskStatus.QUEUED) {
         enqueueOnLoop(laneFor(t.semaphore()), QueuedTask.of(t));
+      } else if (t.status() == TaskStatus.SCHEDULED) {
+        listeners.forEach(l -> l.onRetrying(t));
+        wakeAtOnLoop(t.runAt());
       }
     }
   }
@@ -1042,6 +1172,7 @@ public final class TaskEngine {
       if (drained != null) return drained.future();
       closed = true;
       claimsOpen = false;
+      vertx.cancelTimer(wakeTimer); // scheduled tasks stay scheduled in the store
       drained = Promise.promise();
       List<String> queued = new ArrayList<>();
       lanes.values().forEach(lane -> queued.addAll(lane.front(lane.waiting())));
@@ -1074,7 +1205,10 @@ public final class TaskEngine {
     List<LocalRun> running = new ArrayList<>(runs.values());
     running.removeIf(run -> run.status() != TaskStatus.RUNNING); // already being stopped
     if (!running.isEmpty()) LOG.warn("grace period over: interrupting {}", describe(running.stream().map(LocalRun::id).toList()));
-    running.forEach(run -> stopRunningOnLoop(run, LocalRun.StopReason.CANCEL));
+    running.forEach(run -> {
+      run.stoppedByShutdown = true;
+      stopRunningOnLoop(run, LocalRun.StopReason.CANCEL);
+    });
   }
 
   /** Stops accepting and running tasks and releases worker pools and the scratch folder; the store stays open. */
@@ -1086,6 +1220,7 @@ public final class TaskEngine {
         vertx.cancelTimer(lane.positionTimer);
         vertx.cancelTimer(lane.claimRetryTimer);
       }
+      vertx.cancelTimer(wakeTimer);
       for (LocalRun run : runs.values()) {
         stopTimersOnLoop(run);
         run.control.requestCancelOnLoop();

@@ -7,7 +7,7 @@ import io.brinjal.store.TaskState;
  * loop, synchronously, right after the change is stored: keep it quick and never block.
  */
 public interface TaskListener {
-  /** A new task is queued. */
+  /** A new task is queued, or scheduled (its status says which). */
   default void onSubmitted(TaskState task) {}
 
   /** The task got its permit and goes to a worker thread. */
@@ -15,6 +15,9 @@ public interface TaskListener {
 
   /** The task reached a terminal status ({@code done}, {@code failed} or {@code cancelled}). */
   default void onFinished(TaskState task) {}
+
+  /** A failed attempt of the task was stored as {@code scheduled} for another attempt at its {@code run_at}. */
+  default void onRetrying(TaskState task) {}
 
   /** The task left the store (deleted or pruned). */
   default void onRemoved(String taskId) {}

@@ -64,6 +64,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   // meter caches, touched only by listener callbacks on the engine's loop
   private final Map<String, Counter> submitted = new HashMap<>();
+  private final Map<String, Counter> scheduled = new HashMap<>();
+  private final Map<String, Counter> retries = new HashMap<>();
   private final Map<List<String>, Counter> finished = new HashMap<>();
   private final Map<List<String>, Timer> queueWait = new HashMap<>();
   private final Map<List<String>, Timer> runTime = new HashMap<>();
@@ -108,6 +110,8 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     // another one at run time adds that series then)
     for (TaskType type : engine.registry().all()) {
       submittedCounter(type.name());
+      scheduledCounter(type.name());
+      retryCounter(type.name());
       for (TaskStatus status : TERMINAL) finishedCounter(type.name(), status.wire());
       String semaphore = engine.semaphoreFor(type.declaredSemaphore());
       queueWaitTimer(type.name(), semaphore);
@@ -227,11 +231,29 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
   @Override
   public void onSubmitted(TaskState task) {
     submittedCounter(task.taskType()).increment();
+    if (task.status() == TaskStatus.SCHEDULED) scheduledCounter(task.taskType()).increment();
+  }
+
+  @Override
+  public void onRetrying(TaskState task) {
+    retryCounter(task.taskType()).increment();
   }
 
   @Override
   public void onStarted(TaskState task) {
-    queueWaitTimer(task.taskType(), task.semaphore()).record(task.waitTime());
+    // from creation to the first permit: a later attempt's wait would count its backoff
+    if (task.attempt() <= 1) queueWaitTimer(task.taskType(), task.semaphore()).record(task.waitTime());
+  }
+
+  private Counter scheduledCounter(String type) {
+    return scheduled.computeIfAbsent(type, t -> Counter.builder("brinjal.tasks.scheduled")
+        .description("Tasks created with a delayed start (Brinjal-Delay, Brinjal-Run-At)").tag("task_type", t)
+        .register(registry));
+  }
+
+  private Counter retryCounter(String type) {
+    return retries.computeIfAbsent(type, t -> Counter.builder("brinjal.task.retries")
+        .description("Failed attempts scheduled to run again").tag("task_type", t).register(registry));
   }
 
   @Override

@@ -472,7 +472,7 @@ public final class RecurringScheduler {
     }
     Future<String> queued;
     try {
-      queued = engine.submitOnLoop(s.spec.type(), task, s.id);
+      queued = engine.submitOnLoop(s.spec.type(), task, s.id, s.spec.jobOptions());
     } catch (IllegalStateException e) { // the engine is closing
       LOG.info("recurring {} did not fire: {}", s.id, e.getMessage());
       return;

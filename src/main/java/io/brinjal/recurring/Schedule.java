@@ -72,6 +72,8 @@ final class Schedule {
     o.set("params", spec.params().deepCopy());
     o.put("max_concurrent", spec.maxConcurrent());
     o.put("pause_after_failures", spec.pauseAfterFailures());
+    o.put("priority", spec.priority());
+    o.put("max_attempts", spec.maxAttempts());
     o.put("enabled", enabled);
     o.put("disabled_reason", disabledReason);
     o.put("next_run", Json.timestamp(nextRun));

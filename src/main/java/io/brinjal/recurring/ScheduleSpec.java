@@ -3,6 +3,7 @@ package io.brinjal.recurring;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigException;
+import io.brinjal.execution.JobOptions;
 import io.brinjal.execution.NotFoundException;
 import io.brinjal.json.Json;
 import io.brinjal.task.InvalidParameterException;
@@ -17,9 +18,11 @@ import java.util.Map;
  *
  * @param params the task parameters as given (each firing binds a fresh task from them)
  * @param pauseAfterFailures consecutive failures after which the schedule disables itself, or null
+ * @param priority the priority of the tasks it creates
+ * @param maxAttempts the attempts of the tasks it creates, or null for their type's
  */
 public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, int maxConcurrent,
-    Integer pauseAfterFailures, boolean enabled) {
+    Integer pauseAfterFailures, boolean enabled, int priority, Integer maxAttempts) {
 
   public static final int MAX_CONCURRENT_LIMIT = 10_000;
 
@@ -37,6 +40,20 @@ public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, 
    */
   public static ScheduleSpec define(TaskType type, ObjectNode params, CronSchedule cron, int maxConcurrent,
       Integer pauseAfterFailures, boolean enabled) {
+    return define(type, params, cron, maxConcurrent, pauseAfterFailures, enabled, 0, null);
+  }
+
+  /** As above, with the priority and attempts of the tasks it creates. */
+  public static ScheduleSpec define(TaskType type, ObjectNode params, CronSchedule cron, int maxConcurrent,
+      Integer pauseAfterFailures, boolean enabled, int priority, Integer maxAttempts) {
+    if (priority < JobOptions.MIN_PRIORITY || priority > JobOptions.MAX_PRIORITY) {
+      throw new InvalidParameterException("priority", "must be an integer from " + JobOptions.MIN_PRIORITY + " to "
+          + JobOptions.MAX_PRIORITY + ", got " + priority);
+    }
+    if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > TaskType.MAX_ATTEMPTS)) {
+      throw new InvalidParameterException("max_attempts", "must be an integer from 1 to " + TaskType.MAX_ATTEMPTS
+          + ", got " + maxAttempts);
+    }
     if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT_LIMIT) {
       throw new InvalidParameterException("max_concurrent", "must be an integer from 1 to " + MAX_CONCURRENT_LIMIT
           + ", got " + maxConcurrent);
@@ -47,7 +64,7 @@ public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, 
     }
     ObjectNode copy = params == null ? Json.object() : params.deepCopy();
     type.bind(copy, Map.of());
-    return new ScheduleSpec(type, copy, cron, maxConcurrent, pauseAfterFailures, enabled);
+    return new ScheduleSpec(type, copy, cron, maxConcurrent, pauseAfterFailures, enabled, priority, maxAttempts);
   }
 
   /**
@@ -62,10 +79,16 @@ public record ScheduleSpec(TaskType type, ObjectNode params, CronSchedule cron, 
       throw new ConfigException(key + ".task_type: " + ex.getMessage());
     }
     try {
-      return define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled());
+      return define(type, e.params(), e.cron(), e.maxConcurrent(), e.pauseAfterFailures(), e.enabled(), e.priority(),
+          e.maxAttempts());
     } catch (RuntimeException ex) { // a refused parameter, or a constructor that throws
       throw new ConfigException(key + " (" + e.taskType() + "): " + ex.getMessage());
     }
+  }
+
+  /** The job options of the tasks it creates. */
+  JobOptions jobOptions() {
+    return JobOptions.of(priority, maxAttempts);
   }
 
   /** A fresh task for one firing; nothing is shared with earlier runs, not even parameter trees. */

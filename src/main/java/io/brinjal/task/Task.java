@@ -49,6 +49,26 @@ public abstract class Task {
     return false;
   }
 
+  /**
+   * How many times a task of this type is run at most: a failed attempt (an exception, a
+   * timeout, {@link #markFailed}, or an interruption by a server that died) with attempts left
+   * goes back to {@code scheduled} and runs again after {@link #retryBackoff()}. A cancelled task
+   * is never run again, and {@link PermanentFailureException} ends it failed at once. 1 (the
+   * default) means no retries; a request may ask for another number ({@code Brinjal-Max-Attempts}).
+   * Read once per type, from an instance built with its defaults.
+   */
+  public int maxAttempts() {
+    return 1;
+  }
+
+  /**
+   * The wait between attempts, or null for the server's ({@code retry.base_seconds},
+   * {@code retry.max_seconds}, exponential with full jitter). Read once per type.
+   */
+  public RetryBackoff retryBackoff() {
+    return null;
+  }
+
   /** How often {@link #progressHook()} is polled. */
   public Duration updateInterval() {
     return Duration.ofMillis(100);

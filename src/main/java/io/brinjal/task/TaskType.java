@@ -28,6 +28,8 @@ public final class TaskType {
   private final String declaredSemaphore;
   private final boolean hasProgressHook;
   private final boolean rerunsAfterInterruption;
+  private final int maxAttempts;
+  private final RetryBackoff retryBackoff;
 
   private TaskType(Class<? extends Task> type, String description) {
     this.type = type;
@@ -48,6 +50,24 @@ public final class TaskType {
     this.declaredSemaphore = prototype.semaphoreName();
     this.hasProgressHook = overridesProgressHook(type);
     this.rerunsAfterInterruption = prototype.rerunsAfterInterruption();
+    this.maxAttempts = prototype.maxAttempts();
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      throw new IllegalArgumentException(name + ".maxAttempts() must be from 1 to " + MAX_ATTEMPTS + ", got " + maxAttempts);
+    }
+    this.retryBackoff = prototype.retryBackoff();
+  }
+
+  /** The most attempts a task type or a request may ask for. */
+  public static final int MAX_ATTEMPTS = 100;
+
+  /** See {@link Task#maxAttempts()}. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** See {@link Task#retryBackoff()}: null for the server's. */
+  public RetryBackoff retryBackoff() {
+    return retryBackoff;
   }
 
   public static TaskType of(Class<? extends Task> type, String description) {

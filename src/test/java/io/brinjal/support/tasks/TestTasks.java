@@ -23,6 +23,8 @@ public final class TestTasks {
         .register(IndeterminateTask.class)
         .register(InterruptingTask.class)
         .register(RecordingTask.class)
-        .register(RerunningTask.class);
+        .register(RerunningTask.class)
+        .register(FlakyTask.class)
+        .register(PatientTask.class);
   }
 }
