@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RecurringApiTest {
   private static final Set<String> LISTING_KEYS = new TreeSet<>(Set.of("recurring_id", "task_type",
-      "cron_expression", "tz", "params", "max_concurrent", "pause_after_failures", "enabled", "disabled_reason",
+      "cron_expression", "tz", "params", "max_concurrent", "pause_after_failures", "priority", "max_attempts", "enabled",
+      "disabled_reason",
       "next_run", "last_run", "active_runs", "consecutive_failures", "total_runs", "total_failures",
       "skipped_runs", "last_error", "created_at"));
 
@@ -149,6 +150,31 @@ class RecurringApiTest {
     JsonNode instance = http.get("/queue").json().get(0);
     assertEquals("From query", instance.get("params").get("name").asText());
     assertEquals(0.25, instance.get("params").get("failure_probability").asDouble());
+  }
+
+  @Test
+  void aScheduleGivesItsTasksItsPriorityAndAttempts(Vertx vertx) {
+    TestClock clock = TestClock.ticking();
+    HttpProbe http = TestServer.start(vertx, "{\"retry\": {\"base_seconds\": 0.05, \"max_seconds\": 0.05}}", clock).http();
+    clock.set("2031-03-04T05:05:58.500Z");
+    String key = java.util.UUID.randomUUID().toString();
+    for (String bad : new String[] {"&priority=101", "&priority=x", "&max_attempts=0", "&max_attempts=101"}) {
+      Reply refused = http.postJson("/recurring/FlakyTask?cron_expression=" + q("* * * * *") + bad, "{}");
+      assertEquals(422, refused.status(), bad + " " + refused);
+      assertTrue(refused.detail().contains(bad.substring(1, bad.indexOf('='))), refused.detail());
+    }
+    String id = http.postJson("/recurring/FlakyTask?cron_expression=" + q("* * * * *") + "&priority=-7&max_attempts=3",
+        "{\"key\": \"" + key + "\", \"failures\": 1}").json().get("recurring_id").asText();
+    JsonNode schedule = http.get("/recurring/" + id).json();
+    assertEquals(-7, schedule.get("priority").asInt());
+    assertEquals(3, schedule.get("max_attempts").asInt());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/queue").json().size() == 1);
+    JsonNode instance = http.awaitTerminal(http.get("/queue").json().get(0).get("task_id").asText());
+    assertEquals("done", instance.get("status").asText(), instance.toString());
+    assertEquals(-7, instance.get("priority").asInt());
+    assertEquals(3, instance.get("max_attempts").asInt());
+    assertEquals(2, instance.get("attempt").asInt(), "its first attempt failed and was retried");
   }
 
   @Test

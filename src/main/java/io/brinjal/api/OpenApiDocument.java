@@ -75,6 +75,18 @@ final class OpenApiDocument {
         .put("description", "Within the semaphore a higher priority starts first; equal ones keep their order (extension)")
         .putObject("schema").put("type", "integer").put("minimum", JobOptions.MIN_PRIORITY)
         .put("maximum", JobOptions.MAX_PRIORITY).put("default", 0);
+    params.addObject().put("name", JobHeaders.DELAY).put("in", "header")
+        .put("description", "Keep the task `scheduled` this many seconds, then queue it (extension; not with "
+            + JobHeaders.RUN_AT + ")")
+        .putObject("schema").put("type", "number").put("minimum", 0).put("maximum", JobOptions.MAX_DELAY.toSeconds());
+    params.addObject().put("name", JobHeaders.RUN_AT).put("in", "header")
+        .put("description", "Keep the task `scheduled` until this RFC 3339 time (at most a year ahead), then queue it;"
+            + " a time past queues it at once (extension)")
+        .putObject("schema").put("type", "string").put("format", "date-time");
+    params.addObject().put("name", JobHeaders.MAX_ATTEMPTS).put("in", "header")
+        .put("description", "Run it up to this many times: a failed attempt with attempts left is scheduled again after"
+            + " an exponential backoff with full jitter (retry.base_seconds, retry.max_seconds); default the type's (extension)")
+        .putObject("schema").put("type", "integer").put("minimum", 1).put("maximum", TaskType.MAX_ATTEMPTS);
     params.addObject().put("name", JobHeaders.IDEMPOTENCY_KEY).put("in", "header")
         .put("description", "A repeat with this key, route and parameters within idempotency.ttl_seconds answers the "
             + "same task_id (with Idempotent-Replayed: true) and creates nothing; other parameters are a 422")
@@ -139,6 +151,15 @@ final class OpenApiDocument {
       case "enabled" -> {
         p.put("description", "Create it enabled or disabled");
         schema.put("type", "boolean").put("default", true);
+      }
+      case "priority" -> {
+        p.put("description", "The priority of the tasks it creates (as `Brinjal-Priority`)");
+        schema.put("type", "integer").put("minimum", JobOptions.MIN_PRIORITY).put("maximum", JobOptions.MAX_PRIORITY)
+            .put("default", 0);
+      }
+      case "max_attempts" -> {
+        p.put("description", "The attempts of the tasks it creates (as `Brinjal-Max-Attempts`); default their type's");
+        schema.put("type", "integer").put("minimum", 1).put("maximum", TaskType.MAX_ATTEMPTS);
       }
       default -> throw new IllegalStateException("undocumented schedule option " + option);
     }

@@ -105,7 +105,7 @@ public final class TaskEngine {
   private Promise<Void> drained; // set by shutdown(): completed when no task is running any more
   // scheduled tasks: one timer for the earliest run_at known; the store holds them all
   private long wakeTimer = -1;
-  private Instant wakeAt;
+  private long wakeAtNanos;
   private boolean promoting;
   private boolean promoteAgain;
 
@@ -406,18 +406,16 @@ public final class TaskEngine {
    */
   private void wakeAtOnLoop(Instant at) {
     if (closed) return;
-    Instant now = clock.instant();
     long cap = shared ? Math.min(MAX_WAKE_MS, config.cluster().pollMs()) : MAX_WAKE_MS;
-    long delay = at == null ? cap : Math.min(cap, Math.max(1, Duration.between(now, at).toMillis() + 1));
-    Instant fireAt = now.plusMillis(delay);
+    long delay = at == null ? cap : Math.min(cap, Math.max(1, Duration.between(clock.instant(), at).toMillis() + 1));
+    long fireAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay); // monotonic: immune to clock changes
     if (wakeTimer != -1) {
-      if (!fireAt.isBefore(wakeAt)) return;
+      if (fireAtNanos - wakeAtNanos >= 0) return;
       vertx.cancelTimer(wakeTimer);
     }
-    wakeAt = fireAt;
+    wakeAtNanos = fireAtNanos;
     wakeTimer = vertx.setTimer(delay, t -> {
       wakeTimer = -1;
-      wakeAt = null;
       promoteDueOnLoop();
     });
   }
