@@ -155,6 +155,33 @@ class ClusterIT {
     return max;
   }
 
+  // ---------------------------------------------------------------- scheduled tasks
+
+  @Test
+  void scheduledTasksRunOnceEachOnSomeNodeEvenWhenTheNodeThatTookThemIsKilled() throws Exception {
+    JarProcess a = nodes.get(0);
+    JarProcess b = nodes.get(1);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      JarProcess node = i % 2 == 0 ? a : b;
+      HttpResponse<String> reply = node.post("/noop_task", "{}", Map.of("Brinjal-Delay", "4"));
+      assertEquals(200, reply.statusCode(), reply.body());
+      ids.add(Json.MAPPER.readTree(reply.body()).get("task_id").asText());
+    }
+    JarProcess c = nodes.get(2);
+    for (String id : ids) assertEquals("scheduled", task(c, id).get("status").asText(), task(c, id).toString());
+    a.killHard(); // half of them were taken by a: the others queue them when their time comes
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> ended(task(c, id))));
+    for (String id : ids) {
+      JsonNode t = task(c, id);
+      assertEquals("done", t.get("status").asText(), t.toString());
+      assertEquals(1, t.get("attempt").asInt(), "queued once, run once: " + t);
+      assertTrue(!Instant.parse(t.get("started_at").asText())
+          .isBefore(Instant.parse(t.get("created_at").asText()).plusMillis(4000)), t.toString());
+      assertTrue(Set.of("b", "c").stream().anyMatch(n -> t.get("node_id").asText().startsWith(n)), t.toString());
+    }
+  }
+
   // ---------------------------------------------------------------- events and cancel across nodes
 
   @Test

@@ -141,6 +141,14 @@ public final class JarProcess implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A POST with extra headers (job options). */
+  public HttpResponse<String> post(String path, String json, Map<String, String> headers) throws IOException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public JsonNode json(String path) {
     try {
       HttpResponse<String> response = get(path);
