@@ -99,6 +99,40 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void theFormsJobOptionsScheduleATaskAndCardsShowItsTimeAttemptsAndPriority(Vertx vertx) {
+    TestServer server = TestServer.start(vertx, "{\"retry\": {\"base_seconds\": 600, \"max_seconds\": 600}}");
+    openDashboard(server.url("/"));
+    new Select(browser.find("select[name=task_type]")).selectByVisibleText("NoopTask");
+    browser.find("details.job-options summary").click();
+    type(browser.find("input[name=option-priority]"), "500");
+    browser.find("button.create").click();
+    awaitTrue("return root.querySelector('.form-error:not([hidden])')?.textContent.includes('Brinjal-Priority')");
+
+    type(browser.find("input[name=option-delay]"), "600");
+    type(browser.find("input[name=option-priority]"), "5");
+    type(browser.find("input[name=option-attempts]"), "3");
+    browser.find("button.create").click();
+    String id = awaitText("return [...root.querySelectorAll('article')].map(a => a.dataset.taskId)[0]", null);
+    awaitCard(id, ".badge", "SCHEDULED");
+    JsonNode task = server.http().task(id);
+    assertEquals("scheduled", task.get("status").asText());
+    assertEquals(5, task.get("priority").asInt());
+    assertEquals(3, task.get("max_attempts").asInt());
+    String times = card(id, ".times");
+    assertTrue(times.startsWith("Runs at ") && times.contains("priority +5"), times);
+
+    // a failed attempt waiting for its next one: attempt n / max on its card
+    Reply flaky = server.http().send(io.vertx.core.http.HttpMethod.POST, "/flaky_task",
+        "{\"key\": \"" + java.util.UUID.randomUUID() + "\", \"failures\": 5}", java.util.Map.of("Brinjal-Max-Attempts", "3"));
+    String retrying = flaky.json().get("task_id").asText();
+    awaitCard(retrying, ".badge", "SCHEDULED");
+    awaitTrue("return root.querySelector(`article[data-task-id='${arguments[0]}'] .times`).textContent.includes('attempt 1 / 3')",
+        retrying);
+    browser.find("article[data-task-id='" + id + "'] [aria-label=Cancel]").click();
+    awaitCard(id, ".badge", "CANCELLED");
+  }
+
+  @Test
   void theDashboardShowsEveryStateAndAFailedTaskOpensItsTraceback(Vertx vertx) {
     TestServer server = TestServer.start(vertx);
     HttpProbe http = server.http();

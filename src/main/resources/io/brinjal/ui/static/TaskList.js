@@ -116,8 +116,8 @@
        * An API call with this element's token: resolves to the JSON answer, or rejects with an
        * error whose message is the server's detail and whose status is the HTTP status.
        */
-      request(method, path, body) {
-        return request(this.baseUrl, this.token, method, path, body);
+      request(method, path, body, headers) {
+        return request(this.baseUrl, this.token, method, path, body, headers);
       }
 
       hidden(part) {

@@ -12,8 +12,8 @@
     }
   }
 
-  async function request(base, token, method, path, body) {
-    const init = { method, headers: { Accept: 'application/json' } };
+  async function request(base, token, method, path, body, headers) {
+    const init = { method, headers: { Accept: 'application/json', ...(headers || {}) } };
     if (token) init.headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';

@@ -12,9 +12,20 @@
       this.formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
       this.formOk = h('p', { class: 'form-ok', role: 'status', hidden: true });
       this.createButton = h('button', { class: 'btn primary create', type: 'submit' }, icon('plus'), 'Create task');
+      // job options: sent as the Brinjal-* headers; empty means the default
+      this.delayInput = h('input', { type: 'number', name: 'option-delay', min: '0', step: 'any', inputmode: 'decimal', placeholder: '0' });
+      this.priorityInput = h('input', { type: 'number', name: 'option-priority', min: '-100', max: '100', step: '1', inputmode: 'numeric', placeholder: '0' });
+      this.attemptsInput = h('input', { type: 'number', name: 'option-attempts', min: '1', max: '100', step: '1', inputmode: 'numeric', placeholder: 'type default' });
+      const option = (label, input, hint) => h('label', { class: 'field' }, h('span', { class: 'label', text: label }), input,
+        h('span', { class: 'hint', text: hint }));
+      this.options = h('details', { class: 'job-options' }, h('summary', { text: 'Job options' }),
+        h('div', { class: 'fields' },
+          option('Delay (seconds)', this.delayInput, 'Scheduled until then, then queued'),
+          option('Priority', this.priorityInput, '-100 to 100; higher starts first within the semaphore'),
+          option('Max attempts', this.attemptsInput, '1 to 100; failed attempts are retried with backoff')));
       this.form = h('form', { class: 'new-task', novalidate: true, onsubmit: (e) => { e.preventDefault(); this.submitForm(); } },
         h('label', { class: 'field' }, h('span', { class: 'label', text: 'Task type' }), this.typeSelect),
-        this.typeDescription, this.fields, this.formError, this.formOk, this.createButton);
+        this.typeDescription, this.fields, this.options, this.formError, this.formOk, this.createButton);
       return h('section', { class: 'panel' }, h('h2', { text: 'New task' }), this.form);
     }
 
@@ -123,14 +134,30 @@
       return `{${entries.join(',')}}`;
     }
 
+    /** The job options as headers; the server checks them (a bad one is a 422 naming the header). */
+    optionHeaders() {
+      const headers = {};
+      const put = (input, header) => {
+        const raw = input.value.trim();
+        if (raw !== '') headers[header] = raw;
+        else if (input.validity && input.validity.badInput) throw new Error(`${header} must be a number`);
+      };
+      put(this.delayInput, 'Brinjal-Delay');
+      put(this.priorityInput, 'Brinjal-Priority');
+      put(this.attemptsInput, 'Brinjal-Max-Attempts');
+      return headers;
+    }
+
     async submitForm() {
       const type = this.selectedType();
       if (!type) return;
       this.formError.hidden = true;
       this.formOk.hidden = true;
       let body;
+      let headers;
       try {
         body = this.formBody();
+        headers = this.optionHeaders();
       } catch (e) {
         this.formError.textContent = e.message;
         this.formError.hidden = false;
@@ -138,7 +165,7 @@
       }
       this.createButton.disabled = true;
       try {
-        const reply = await this.request('POST', `/${encodeURIComponent(type.route)}`, body);
+        const reply = await this.request('POST', `/${encodeURIComponent(type.route)}`, body, headers);
         this.formOk.textContent = `Created ${text(type.name)} ${text(reply && reply.task_id).slice(0, 8)}`;
         this.formOk.hidden = false;
       } catch (e) {

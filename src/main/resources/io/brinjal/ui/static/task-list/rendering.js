@@ -144,21 +144,35 @@
       card.fill.style.width = indeterminate ? '100%' : `${Math.max(0, progress)}%`;
       if (indeterminate) card.bar.removeAttribute('aria-valuenow');
       else card.bar.setAttribute('aria-valuenow', String(Math.max(0, progress)));
-      card.percent.textContent = indeterminate ? '…' : status === 'queued' ? '' : `${Math.max(0, progress)}%`;
+      card.percent.textContent = indeterminate ? '…' : status === 'queued' || status === 'scheduled' ? '' : `${Math.max(0, progress)}%`;
 
       card.times.textContent = this.timesText(task, status);
-      card.cancel.hidden = !(status === 'queued' || status === 'running');
+      card.cancel.hidden = !(status === 'scheduled' || status === 'queued' || status === 'running');
       card.delete.hidden = ACTIVE.has(status);
+    }
+
+    /** Attempt n / max once a task may run more than once; its priority when not 0. */
+    jobText(task) {
+      const parts = [];
+      if (Number.isInteger(task.max_attempts) && task.max_attempts > 1 && Number.isInteger(task.attempt) && task.attempt > 0) {
+        parts.push(`attempt ${task.attempt} / ${task.max_attempts}`);
+      }
+      if (Number.isInteger(task.priority) && task.priority !== 0) parts.push(`priority ${task.priority > 0 ? '+' : ''}${task.priority}`);
+      return parts;
     }
 
     timesText(task, status) {
       const parts = [];
+      if (status === 'scheduled') {
+        parts.push(`Runs at ${formatTime(task.run_at)}`);
+        return [...parts, ...this.jobText(task)].join(' · ');
+      }
       if (status === 'queued') {
         parts.push(`Queued ${formatTime(task.created_at)}`);
         if (Number.isInteger(task.queue_position)) parts.push(`#${task.queue_position} in line`);
         const eta = formatTime(task.estimated_start_at);
         if (eta) parts.push(`starts ~${eta}`);
-        return parts.join(' · ');
+        return [...parts, ...this.jobText(task)].join(' · ');
       }
       if (task.started_at) parts.push(`Started ${formatTime(task.started_at)}`);
       if (task.completed_at) {
@@ -166,7 +180,7 @@
         const took = formatDuration(task.started_at, task.completed_at);
         if (took) parts.push(`took ${took}`);
       }
-      return parts.join(' · ');
+      return [...parts, ...this.jobText(task)].join(' · ');
     }
 
     async act(method, path) {

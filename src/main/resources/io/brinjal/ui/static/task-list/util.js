@@ -4,10 +4,10 @@
   'use strict';
 
   const STATUSES = {
-    queued: 'QUEUED', running: 'RUNNING', cancelling: 'CANCELLING',
+    scheduled: 'SCHEDULED', queued: 'QUEUED', running: 'RUNNING', cancelling: 'CANCELLING',
     done: 'DONE', failed: 'FAILED', cancelled: 'CANCELLED',
   };
-  const ACTIVE = new Set(['queued', 'running', 'cancelling']);
+  const ACTIVE = new Set(['scheduled', 'queued', 'running', 'cancelling']);
   const FILTERS = [
     ['all', 'All', () => true],
     ['active', 'Active', (s) => ACTIVE.has(s)],
