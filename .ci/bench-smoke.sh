@@ -16,5 +16,6 @@ BENCH_PROGRAM=bench/ThroughputBench.java run throughput bash bench/run-e2e.sh --
 run streams bash bench/run-streams.sh --subscribers 200 --tasks 5 --ws-clients 20 --ws-tasks 20 \
   --ws-per-client 5 --ws-cancels 4 --settle-s 2
 BRINJAL_TASK_LOG_LEVEL=WARN run load-and-fault bash bench/run-load-fault.sh --tasks 3000
+TYPES=sqlite DUE=50 REST=300 run scheduled bash bench/run-scheduled.sh --idle-s 1 --spread-ms 500 --lead-ms 2000
 NODES=2 TASKS=200 WARMUP=0 EVENTS=20 BRINJAL_CLUSTER_NODE_TIMEOUT_MS=3000 run cluster bash bench/run-cluster.sh
-echo "bench smoke: end-to-end, throughput, streams, load-and-fault and cluster programs run clean against the jar"
+echo "bench smoke: end-to-end, throughput, streams, load-and-fault, scheduled and cluster programs run clean against the jar"
