@@ -20,19 +20,12 @@ for type in $TYPES; do
   BRINJAL_STORE_TYPE=$type BRINJAL_STORE_PATH="$dir/brinjal.db" BENCH_PROGRAM=bench/ScheduledBench.java \
     bash bench/run-e2e.sh --due "$DUE" --rest "$REST" "$@" | grep -vE "^run-e2e"
   if [[ $type == sqlite && $REST -gt 0 ]]; then
+    source bench/startup.sh
     for store in "$dir/brinjal.db" "$dir/empty.db"; do
-      start=$(date +%s%N)
-      BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_STORE_PATH="$store" BRINJAL_SHUTDOWN_GRACE_SECONDS=0 \
-        java -jar target/brinjal.jar >"$dir/server.log" 2>&1 &
-      pid=$!
-      until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
-        kill -0 $pid 2>/dev/null || { echo "the server exited:"; cat "$dir/server.log"; exit 1; }
-        sleep 0.01
-      done
-      ready=$(date +%s%N)
+      start_until_ready "$dir/server.log" BRINJAL_STORE_PATH="$store"
       scheduled=$(curl -fsS "http://127.0.0.1:$port/metrics" | grep -E '^brinjal_tasks\{status="scheduled"' | awk '{print $2}' || true)
-      echo "START-UP with $(basename "$store"): ready after $(( (ready - start) / 1000000 )) ms (scheduled: ${scheduled:-?})"
-      kill $pid; wait $pid 2>/dev/null || true
+      echo "START-UP with $(basename "$store"): ready after $READY_MS ms (scheduled: ${scheduled:-?})"
+      stop_started
     done
   fi
   rm -rf "$dir"

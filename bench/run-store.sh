@@ -32,24 +32,14 @@ java -cp target/brinjal.jar bench/StoreFill.java --path "$dir/brinjal.db" --task
 bytes=$(du -b "$dir/brinjal.db" | cut -f1)
 echo "file: $bytes bytes for $FILL tasks ($(( bytes / FILL )) bytes per task, $(( bytes * 100000 / FILL / 1048576 )) MiB per 100,000)"
 port=${BENCH_PORT:-8123}
+source bench/startup.sh
 for run in 1 2 3; do
-  start=$(date +%s%N)
-  BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_STORE_PATH="$dir/brinjal.db" BRINJAL_SHUTDOWN_GRACE_SECONDS=0 \
-    java -jar target/brinjal.jar >"$dir/server.log" 2>&1 &
-  pid=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
-    kill -0 $pid 2>/dev/null || { echo "the server exited:"; cat "$dir/server.log"; exit 1; }
-    sleep 0.01
-  done
-  ready=$(date +%s%N)
+  start_until_ready "$dir/server.log" BRINJAL_STORE_PATH="$dir/brinjal.db"
   queued=$(grep -oE "[0-9]+ queued task\(s\) in the store" "$dir/server.log" || true)
-  echo "start-up run $run: ready after $(( (ready - start) / 1000000 )) ms from the java command ($queued)"
-  kill $pid; wait $pid 2>/dev/null || true
+  echo "start-up run $run: ready after $READY_MS ms from the java command ($queued)"
+  stop_started
 done
-start=$(date +%s%N)
-BRINJAL_HTTP_HOST=127.0.0.1 BRINJAL_HTTP_PORT=$port BRINJAL_STORE_TYPE=memory java -jar target/brinjal.jar >"$dir/server.log" 2>&1 &
-pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do sleep 0.01; done
-echo "for comparison, store.type memory (nothing stored): ready after $(( ($(date +%s%N) - start) / 1000000 )) ms"
-kill $pid; wait $pid 2>/dev/null || true
+start_until_ready "$dir/server.log" BRINJAL_STORE_TYPE=memory
+echo "for comparison, store.type memory (nothing stored): ready after $READY_MS ms"
+stop_started
 rm -rf "$dir"
