@@ -213,6 +213,8 @@ public class LoadFaultBench {
             "HTTP/1.1 403"),
         new Shape("xchunked with a length", Buffer.buffer("POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
             + "Transfer-Encoding: xchunked\r\n\r\n{}GET /queue HTTP/1.1\r\nHost: x\r\n\r\n"), "HTTP/1.1 400"),
+        new Shape("bad chunk size", Buffer.buffer("POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"), "HTTP/1.1 400"),
         new Shape("made-up method", Buffer.buffer("M" + ThreadLocalRandom.current().nextInt(1_000_000)
             + "X /queue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), "HTTP/1.1 4"),
         new Shape("HTTP/2 preface", Buffer.buffer("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), "HTTP/"),

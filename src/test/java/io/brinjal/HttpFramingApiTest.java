@@ -53,6 +53,31 @@ class HttpFramingApiTest {
   }
 
   @Test
+  void aMalformedChunkedBodyIsA400WithADetailAndTheConnectionClosed(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    String head = "POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String[] bodies = {"zz\r\n{}\r\n0\r\n\r\n", "2\r\n{}XX0\r\n\r\n"}; // not hex; a chunk not ended by CRLF
+    for (String body : bodies) {
+      try (RawSocket raw = RawSocket.open(http.port())) {
+        raw.send(head + body + "GET /queue HTTP/1.1\r\nHost: x\r\n\r\n");
+        String answer = raw.readUntilClosed();
+        assertEquals(1, responses(answer), "nothing pipelined behind it was answered: " + answer);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+        assertTrue(answer.contains("\"detail\":\"malformed chunked body"), answer);
+      }
+    }
+    try (RawSocket raw = RawSocket.open(http.port())) { // headers first, the bad size in a later packet
+      raw.send(head);
+      raw.send("zz\r\n");
+      String answer = raw.readUntilClosed();
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("chunk size is not hexadecimal"), answer);
+    }
+    assertEquals(0, http.get("/queue").json().size(), "nothing was created");
+  }
+
+  @Test
   void http2CleartextIsNotSpoken(Vertx vertx) {
     HttpProbe http = TestServer.start(vertx).http();
     try (RawSocket raw = RawSocket.open(http.port())) {
