@@ -107,4 +107,23 @@ class HttpFramingApiTest {
     }
     assertEquals(200, http.get("/queue").status(), "a prompt client is served as before");
   }
+
+  @Test
+  void onAKeptAliveConnectionASecondRequestsDrippedHeadersAreClosedAtTheDeadline(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx, "{\"http\": {\"header_timeout_seconds\": 1, \"idle_timeout_seconds\": 60}}").http();
+    try (RawSocket raw = RawSocket.open(http.port())) {
+      raw.send("GET /queue HTTP/1.1\r\nHost: x\r\n\r\n");
+      String head = raw.readHead();
+      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+      StringBuilder body = new StringBuilder(); // chunked: up to the last chunk
+      while (!body.toString().endsWith("0\r\n\r\n")) body.append(raw.readBytes(1));
+      assertEquals("[]", body.toString().replaceAll("\\s|\\d", ""), "the first answer, whole: " + body);
+      raw.send("GET /queue HTTP/1.1\r\nHost: x\r\n");
+      boolean open = true;
+      for (int i = 0; i < 100 && open; i++) {
+        open = raw.send("X-Drip-" + i + ": x\r\n") && !raw.closedWithin(200);
+      }
+      assertFalse(open, "the second request's headers were held past the deadline");
+    }
+  }
 }
