@@ -70,6 +70,8 @@ final class HttpListener extends VerticleBase {
         .connectionHandler(deadline::opened)
         .requestHandler(request -> {
           deadline.arrived(request);
+          // the connection's errors now concern this request: a body it cannot parse gets a 400
+          request.connection().exceptionHandler(cause -> InvalidRequests.refuseMalformedBody(request, cause));
           if (!InvalidRequests.refuseAmbiguousBodyLength(request)) router.handle(request);
         })
         .listen(port, http.host());

@@ -202,6 +202,7 @@ class FuzzApiTest {
         String answer = raw.readUntilClosed();
         // 501 is Vert.x's answer to an HTTP version it does not speak (the HTTP/2 preface, h2c off)
         assertTrue(answer.isEmpty() || !answer.matches("(?s)HTTP/\\S+ 5(?!01)\\d\\d.*"), shape + " -> " + answer);
+        if (shape.contains("\r\n\r\nZZ\r\n")) assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("\"detail\""), answer);
       }
     }
     for (String extensions : new String[] {"", "Sec-WebSocket-Extensions: permessage-deflate\r\n"}) {

@@ -53,6 +53,31 @@ class HttpFramingApiTest {
   }
 
   @Test
+  void aMalformedChunkedBodyIsA400WithADetailAndTheConnectionClosed(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx).http();
+    String head = "POST /noop_task HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String[] bodies = {"zz\r\n{}\r\n0\r\n\r\n", "2\r\n{}XX0\r\n\r\n"}; // not hex; a chunk not ended by CRLF
+    for (String body : bodies) {
+      try (RawSocket raw = RawSocket.open(http.port())) {
+        raw.send(head + body + "GET /queue HTTP/1.1\r\nHost: x\r\n\r\n");
+        String answer = raw.readUntilClosed();
+        assertEquals(1, responses(answer), "nothing pipelined behind it was answered: " + answer);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+        assertTrue(answer.contains("\"detail\":\"malformed chunked body"), answer);
+      }
+    }
+    try (RawSocket raw = RawSocket.open(http.port())) { // headers first, the bad size in a later packet
+      raw.send(head);
+      raw.send("zz\r\n");
+      String answer = raw.readUntilClosed();
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("chunk size is not hexadecimal"), answer);
+    }
+    assertEquals(0, http.get("/queue").json().size(), "nothing was created");
+  }
+
+  @Test
   void http2CleartextIsNotSpoken(Vertx vertx) {
     HttpProbe http = TestServer.start(vertx).http();
     try (RawSocket raw = RawSocket.open(http.port())) {
@@ -81,5 +106,24 @@ class HttpFramingApiTest {
       assertFalse(open, "closed although each line came well within the idle timeout");
     }
     assertEquals(200, http.get("/queue").status(), "a prompt client is served as before");
+  }
+
+  @Test
+  void onAKeptAliveConnectionASecondRequestsDrippedHeadersAreClosedAtTheDeadline(Vertx vertx) {
+    HttpProbe http = TestServer.start(vertx, "{\"http\": {\"header_timeout_seconds\": 1, \"idle_timeout_seconds\": 60}}").http();
+    try (RawSocket raw = RawSocket.open(http.port())) {
+      raw.send("GET /queue HTTP/1.1\r\nHost: x\r\n\r\n");
+      String head = raw.readHead();
+      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+      StringBuilder body = new StringBuilder(); // chunked: up to the last chunk
+      while (!body.toString().endsWith("0\r\n\r\n")) body.append(raw.readBytes(1));
+      assertEquals("[]", body.toString().replaceAll("\\s|\\d", ""), "the first answer, whole: " + body);
+      raw.send("GET /queue HTTP/1.1\r\nHost: x\r\n");
+      boolean open = true;
+      for (int i = 0; i < 100 && open; i++) {
+        open = raw.send("X-Drip-" + i + ": x\r\n") && !raw.closedWithin(200);
+      }
+      assertFalse(open, "the second request's headers were held past the deadline");
+    }
   }
 }

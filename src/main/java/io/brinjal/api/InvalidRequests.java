@@ -1,7 +1,9 @@
 package io.brinjal.api;
 
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,27 @@ public final class InvalidRequests {
     reply(request, 400, last.equals("chunked") ? "Transfer-Encoding with Content-Length: send one of them"
         : "Transfer-Encoding must end with chunked");
     return true;
+  }
+
+  /**
+   * A body the codec could not read after the request's headers were accepted: a chunk size
+   * that is not hex ({@code zz}), a chunk not ended by CRLF, an oversized trailer. Netty marks
+   * the chunk failed and Vert.x fails the connection, reporting the cause to the connection's
+   * exception handler (this, for the request being read) just before it closes the channel, so
+   * the answer is written and flushed here, synchronously: {@code close()} flushes what was
+   * written (a write during a read is otherwise only flushed when the read completes, after the
+   * channel is gone). Anything else (a reset, a closed socket) is left alone.
+   */
+  public static void refuseMalformedBody(HttpServerRequest request, Throwable cause) {
+    if (!(cause instanceof NumberFormatException || cause instanceof DecoderException)) return;
+    HttpServerResponse response = request.response();
+    if (response.headWritten() || response.ended() || response.closed()) return;
+    String detail = cause instanceof NumberFormatException ? "malformed chunked body: a chunk size is not hexadecimal"
+        : cause instanceof TooLongFrameException ? "malformed chunked body: a chunk line or trailer is too long"
+        : "malformed chunked body: a chunk is not framed as RFC 9112 says";
+    response.setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end("{\"detail\":\"" + detail + "\"}");
+    request.connection().close();
   }
 
   public static void handle(HttpServerRequest request) {

@@ -21,8 +21,8 @@ final class SseConnection extends StreamConnection {
     this.response = ctx.response();
     this.endsWithTask = endsWithTask;
     response.setWriteQueueMaxSize(SOCKET_QUEUE_BYTES);
-    response.closeHandler(v -> release());
-    response.endHandler(v -> release());
+    response.closeHandler(v -> release()); // the ends this stream makes itself release it there
+    // (response.endHandler is left to the HTTP server's header deadline, which needs the response's end)
     open();
   }
 

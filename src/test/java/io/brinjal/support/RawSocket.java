@@ -80,6 +80,17 @@ public final class RawSocket implements AutoCloseable {
     return head.toString();
   }
 
+  /** Exactly {@code n} bytes (a response body of a known length). */
+  public String readBytes(int n) {
+    try {
+      byte[] bytes = new byte[n];
+      in.readFully(bytes);
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Opens a WebSocket on {@code path} by hand; returns the handshake's response head. */
   public String upgrade(String path, String extraHeaders) {
     send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
