@@ -25,6 +25,8 @@ final class Lane {
   final int configuredLimit;
   /** The limit now: the configured one, or one set at run time (kept by the store). */
   int limit;
+  /** How often this node changed the limit: a read of the store older than a change is dropped. */
+  long limitChanges;
   /** Where new runs go: sized to {@link #limit}, replaced when the limit changes. */
   WorkerExecutor pool;
   /** Runs still on each pool, and which pools were replaced (closed once their last run left). */

@@ -799,6 +799,7 @@ public final class TaskEngine {
       Lane lane = lanes.get(name);
       if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
       int before = lane.limit;
+      lane.limitChanges++; // a reload that read the store before this write must not undo it
       applyLimitOnLoop(lane, limit, "changed through the API");
       return store.putSemaphoreLimit(name, limit == lane.configuredLimit ? null : limit)
           .recover(e -> {
@@ -826,7 +827,9 @@ public final class TaskEngine {
     loop.check();
     Lane lane = lanes.get(name);
     if (lane == null) return Future.succeededFuture();
+    long changesBefore = lane.limitChanges;
     return store.semaphoreLimit(name).map(stored -> {
+      if (lane.limitChanges != changesBefore) return null; // changed here meanwhile: that is newer
       int limit = stored == null ? lane.configuredLimit : stored;
       applyLimitOnLoop(lane, Math.max(1, limit), stored == null ? "as configured" : "as kept in the store");
       return null;
