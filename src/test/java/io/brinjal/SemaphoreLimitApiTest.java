@@ -110,6 +110,38 @@ class SemaphoreLimitApiTest {
     http.awaitTerminal(lateId);
   }
 
+  @Test
+  void theWorkerPoolFollowsAndAReplacedPoolsThreadsGoOnceTheirTasksEnd() {
+    HttpProbe http = TestServer.start(vertx, "{\"semaphores\": {\"elastic\": 4, \"default\": 3}}").http();
+    List<String> gates = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      gates.add(Gates.newGate());
+      http.create("gate_task", "{\"gate\":\"" + gates.get(i) + "\",\"semaphore_name\":\"elastic\"}");
+    }
+    gates.forEach(Gates::awaitEntered);
+    assertEquals(4, poolThreads("elastic"));
+    assertEquals(200, patch(http, "elastic", "{\"limit\": 2}").status());
+    for (int i = 0; i < 5; i++) { // changes with no task to run create no thread
+      assertEquals(200, patch(http, "elastic", "{\"limit\": " + (i % 2 == 0 ? 3 : 2) + "}").status());
+    }
+    assertEquals(4, poolThreads("elastic"), "the running tasks keep their threads");
+    gates.forEach(Gates::open);
+    await().atMost(Duration.ofSeconds(10)).until(() -> poolThreads("elastic") == 0);
+
+    List<String> next = List.of(Gates.newGate(), Gates.newGate());
+    for (String gate : next) http.create("gate_task", "{\"gate\":\"" + gate + "\",\"semaphore_name\":\"elastic\"}");
+    next.forEach(Gates::awaitEntered);
+    assertEquals(2, poolThreads("elastic"), "the new pool");
+    next.forEach(Gates::open);
+  }
+
+  /** Live worker threads of a semaphore's pools (Vert.x names them after the pool). */
+  private static long poolThreads(String semaphore) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("brinjal-") && t.getName().contains("-" + semaphore + "-"))
+        .count();
+  }
+
   /** Sleep tasks flow through while the limit goes 4, 2, 6, 1: every start respects the limit of its moment. */
   @ParameterizedTest
   @ValueSource(strings = {"memory", "sqlite"})

@@ -10,7 +10,7 @@ package io.brinjal.execution;
  * @param runningHere tasks holding a permit on this node
  * @param abandoned running tasks whose thread did not stop within the grace period; they still
  *     hold their permits
- * @param peakRunning the most tasks that ever ran at once here (never above the limit)
+ * @param peakRunning the most tasks that ever ran at once here (never above the limit of that moment)
  */
 public record SemaphoreState(String name, int limit, int configuredLimit, int running, int waiting, int runningHere, int abandoned,
     int peakRunning) {}
