@@ -27,6 +27,8 @@ final class Lane {
   int limit;
   /** How often this node changed the limit: a read of the store older than a change is dropped. */
   long limitChanges;
+  /** Changes of this node on their way into the store. */
+  int limitWrites;
   /** Where new runs go: sized to {@link #limit}, replaced when the limit changes. */
   WorkerExecutor pool;
   /** Runs still on each pool, and which pools were replaced (closed once their last run left). */

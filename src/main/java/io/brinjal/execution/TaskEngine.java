@@ -800,8 +800,10 @@ public final class TaskEngine {
       if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
       int before = lane.limit;
       lane.limitChanges++; // a reload that read the store before this write must not undo it
+      lane.limitWrites++;
       applyLimitOnLoop(lane, limit, "changed through the API");
       return store.putSemaphoreLimit(name, limit == lane.configuredLimit ? null : limit)
+          .andThen(ar -> lane.limitWrites--)
           .recover(e -> {
             if (lane.limit == limit) applyLimitOnLoop(lane, before, "back: the store could not keep the new one");
             return Future.failedFuture(e);
@@ -828,8 +830,10 @@ public final class TaskEngine {
     Lane lane = lanes.get(name);
     if (lane == null) return Future.succeededFuture();
     long changesBefore = lane.limitChanges;
+    boolean writing = lane.limitWrites > 0;
     return store.semaphoreLimit(name).map(stored -> {
-      if (lane.limitChanges != changesBefore) return null; // changed here meanwhile: that is newer
+      // changed here meanwhile, or a change of this node not yet stored: what this node did is newer
+      if (writing || lane.limitWrites > 0 || lane.limitChanges != changesBefore) return null;
       int limit = stored == null ? lane.configuredLimit : stored;
       applyLimitOnLoop(lane, Math.max(1, limit), stored == null ? "as configured" : "as kept in the store");
       return null;
