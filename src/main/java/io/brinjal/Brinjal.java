@@ -74,6 +74,7 @@ public final class Brinjal {
       clusterEvents.attach(engine);
       this.clusterNode = new ClusterNode(vertx, ownerLoop, shared, engine, clusterEvents, readiness, config.cluster());
       scheduler.shareWith(shared, clusterEvents::schedulesChangedOnLoop);
+      engine.onLimitChanged(clusterEvents::limitChangedOnLoop);
       clusterEvents.onSchedulesChanged(() -> scheduler.reload()
           .onFailure(e -> LOG.warn("could not read the schedules another node changed: {}", e.getMessage())));
     } else {

@@ -359,6 +359,30 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void theSemaphorePanelChangesALimitWithTheTokenAndShowsWhyABadOneIsRefused(Vertx vertx) {
+    String token = "semaphore-panel-token-for-tests";
+    TestServer server = TestServer.start(vertx, "{\"auth\": {\"token\": \"" + token + "\"}}");
+    browser.open(server.url("/"));
+    awaitTrue("return host.dataset.connection === 'auth'");
+    type(browser.find("input[name=token]"), token);
+    browser.find("form.auth button").click();
+    awaitTrue("return host.dataset.connection === 'live'");
+    awaitTrue("return root.querySelector('[data-semaphore=single] input.limit-input') !== null");
+
+    type(browser.find("[data-semaphore=single] input.limit-input"), "3");
+    browser.find("[data-semaphore=single] .limit-form button").click();
+    awaitText("root.querySelector('[data-semaphore=single] .numbers').textContent",
+        "0 / 3 running · 0 waiting (configured 1)");
+    Reply listed = server.http().send(HttpMethod.GET, "/semaphores", null, Map.of("Authorization", "Bearer " + token));
+    assertEquals(3, listed.json().get(0).get("limit").asInt(), listed.toString());
+    browser.screenshot("semaphore-limit");
+
+    type(browser.find("[data-semaphore=single] input.limit-input"), "0");
+    browser.find("[data-semaphore=single] .limit-form button").click();
+    awaitText("root.querySelector('.notice:not([hidden])')?.textContent", "limit must be an integer from 1 to 10000, got 0");
+  }
+
+  @Test
   void afterTheServerComesBackTheListIsWholeAgain(Vertx vertx) {
     TestServer first = TestServer.start(vertx);
     int port = first.http().port();

@@ -1,8 +1,10 @@
 package io.brinjal.api;
 
 import io.brinjal.wire.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.execution.NotFoundException;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
 import io.brinjal.recurring.RecurringScheduler;
@@ -50,6 +52,7 @@ public final class TaskRoutes {
     r.get("/queue/stream").handler(streams::handleQueueStream);
     r.get("/task_types").handler(routes::handleTaskTypes);
     r.get("/semaphores").handler(routes::handleSemaphores);
+    r.patch("/semaphores/:name").handler(body).handler(routes::handleChangeSemaphore);
     r.get("/ws").handler(streams::handleWebSocket);
     DocsRoutes.mountDocument(r, new OpenApiDocument(engine));
     r.post("/search").handler(body).handler(routes::handleSearch);
@@ -112,6 +115,29 @@ public final class TaskRoutes {
 
   private void handleSemaphores(RoutingContext ctx) {
     engine.semaphores().onSuccess(list -> Replies.json(ctx, 200, Json.encode(list))).onFailure(ctx::fail);
+  }
+
+  /** The most a semaphore may be set to at run time (each permit is a worker thread). */
+  static final int MAX_LIMIT = 10_000;
+
+  /** {@code PATCH /semaphores/{name}} with {@code {"limit": N}}: the semaphore's new state. */
+  private void handleChangeSemaphore(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!engine.hasSemaphore(name)) throw new NotFoundException("no semaphore named '" + name + "'");
+    ObjectNode body = JsonBodies.object(ctx, true);
+    body.fieldNames().forEachRemaining(field -> {
+      if (!field.equals("limit")) throw new ApiException(422, "unknown field '" + field + "': only limit can be changed");
+    });
+    JsonNode limit = body.get("limit");
+    if (limit == null || limit.isNull()) {
+      throw new ApiException(422, "limit is required: an integer from 1 to " + MAX_LIMIT);
+    }
+    if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1 || limit.intValue() > MAX_LIMIT) {
+      throw new ApiException(422, "limit must be an integer from 1 to " + MAX_LIMIT + ", got " + limit);
+    }
+    engine.resize(name, limit.intValue())
+        .onSuccess(state -> Replies.json(ctx, 200, Json.encode(state)))
+        .onFailure(ctx::fail);
   }
 
   private void handleSearch(RoutingContext ctx) {

@@ -103,6 +103,8 @@ public final class ClusterEvents implements TaskPublisher {
         })
         .onSuccess(v -> pollTimer = vertx.setPeriodic(pollMillis, t -> {
           catchUpOnLoop(null);
+          // a limit change whose notification was lost: the store has it (and claims count against it already)
+          engine.reloadLimitsOnLoop().onFailure(e -> LOG.debug("could not read the semaphore limits: {}", e.getMessage()));
           engine.pollClaimsOnLoop();
         })));
   }
@@ -115,6 +117,11 @@ public final class ClusterEvents implements TaskPublisher {
       flushProgressOnLoop();
       return null;
     });
+  }
+
+  /** Tells the other nodes that a semaphore's limit changed (they read it from the store again). */
+  public void limitChangedOnLoop(String semaphore) {
+    sendOnLoop(NodeMessage.limit(nodeId, semaphore));
   }
 
   /** Tells the other nodes that the recurring schedules changed (they read them again). */
@@ -218,6 +225,11 @@ public final class ClusterEvents implements TaskPublisher {
       return;
     }
     if (ownIds.contains(m.node()) || engine == null) return; // published here already
+    if (m.kind() == NodeMessage.LIMIT) {
+      engine.reloadLimitOnLoop(m.id())
+          .onFailure(e -> LOG.warn("could not read the limit of semaphore '{}' another node changed: {}", m.id(), e.getMessage()));
+      return;
+    }
     if (m.kind() == NodeMessage.SCHEDULES) {
       schedulesChanged.run();
       return;

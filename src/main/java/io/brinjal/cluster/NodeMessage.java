@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * parsing it or asking the database (it is left out when it would not fit the payload limit; a
  * receiver then reads the task).
  *
- * <p>Header: {@code {"n": node, "k": "a"|"c"|"r"|"s", "id": task or schedule id, "st": status,
+ * <p>Header: {@code {"n": node, "k": "a"|"c"|"r"|"s"|"l", "id": task or schedule id or semaphore name, "st": status,
  * "sem": semaphore, "pr": priority, "seq": seq, "v": version, "ow": owner, "cx": cancel requested,
  * "pa": parent id, "ra": run_at in epoch ms (scheduled tasks only)}}; a newline and the task JSON follow for "a" and "c". The header is one line:
  * JSON escapes newlines inside strings.
@@ -30,6 +30,8 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
   static final char REMOVED = 'r';
   /** A recurring schedule was created, changed or deleted: reload the schedules. */
   static final char SCHEDULES = 's';
+  /** A semaphore's limit was changed at run time ({@code id} is its name): read it from the store again. */
+  static final char LIMIT = 'l';
   /** PostgreSQL refuses payloads of 8,000 bytes and more. */
   static final int MAX_BYTES = 7_900;
 
@@ -44,6 +46,10 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
 
   static NodeMessage schedules(String node, String scheduleId) {
     return new NodeMessage(node, SCHEDULES, scheduleId, 0, null, null);
+  }
+
+  static NodeMessage limit(String node, String semaphore) {
+    return new NodeMessage(node, LIMIT, semaphore, 0, null, null);
   }
 
   boolean terminal() {

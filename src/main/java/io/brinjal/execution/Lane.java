@@ -12,7 +12,8 @@ import java.util.PriorityQueue;
 
 /**
  * One named semaphore as this node sees it: the waiting line (ranked, for queue positions), the
- * local runs holding its permits, a worker pool of exactly the limit's size, whether a claim is
+ * local runs holding its permits, a worker pool of exactly the limit's size (a new one when the
+ * limit changes at run time), whether a claim is
  * in flight, and recent run times for estimates. The store decides which task a claim takes;
  * the lane never lets this node hold more permits than the limit. Event-loop confined.
  */
@@ -20,8 +21,19 @@ final class Lane {
   private static final double RUN_TIME_WEIGHT = 0.2; // moving average: recent runs count most
 
   final String name;
-  final int limit;
-  final WorkerExecutor pool;
+  /** From the configuration: what {@link #limit} is unless it was changed at run time. */
+  final int configuredLimit;
+  /** The limit now: the configured one, or one set at run time (kept by the store). */
+  int limit;
+  /** How often this node changed the limit: a read of the store older than a change is dropped. */
+  long limitChanges;
+  /** Changes of this node on their way into the store. */
+  int limitWrites;
+  /** Where new runs go: sized to {@link #limit}, replaced when the limit changes. */
+  WorkerExecutor pool;
+  /** Runs still on each pool, and which pools were replaced (closed once their last run left). */
+  private final Map<WorkerExecutor, Integer> poolRuns = new HashMap<>();
+  private final java.util.Set<WorkerExecutor> retiredPools = new java.util.HashSet<>();
   final LinkedHashSet<LocalRun> running = new LinkedHashSet<>();
   private final RankedLine line = new RankedLine();
   private final Map<String, Long> lineKeys = new HashMap<>();
@@ -41,8 +53,44 @@ final class Lane {
 
   Lane(String name, int limit, WorkerExecutor pool) {
     this.name = name;
+    this.configuredLimit = limit;
     this.limit = limit;
     this.pool = pool;
+  }
+
+  // ---- worker pools
+
+  /** A run starts on the current pool: answers it (hand it back with {@link #leavePool}). */
+  WorkerExecutor enterPool() {
+    poolRuns.merge(pool, 1, Integer::sum);
+    return pool;
+  }
+
+  /** A run left {@code used}: a replaced pool with no run left is closed. */
+  void leavePool(WorkerExecutor used) {
+    Integer left = poolRuns.merge(used, -1, Integer::sum);
+    if (left != null && left <= 0) {
+      poolRuns.remove(used);
+      if (retiredPools.remove(used)) used.close();
+    }
+  }
+
+  /**
+   * New runs go to {@code next} from now on; the old pool keeps its running threads (a shrink
+   * lets them finish) and is closed when the last of them leaves.
+   */
+  void replacePool(WorkerExecutor next) {
+    WorkerExecutor old = pool;
+    pool = next;
+    if (poolRuns.getOrDefault(old, 0) > 0) retiredPools.add(old);
+    else old.close();
+  }
+
+  /** Every pool this lane still has (for closing the engine). */
+  List<WorkerExecutor> pools() {
+    List<WorkerExecutor> all = new java.util.ArrayList<>(retiredPools);
+    all.add(pool);
+    return all;
   }
 
   // ---- the waiting line
@@ -124,12 +172,16 @@ final class Lane {
   Instant estimatedStart(Instant now, int position) {
     if (averageRunMillis < 0 || position < 1) return null;
     long average = Math.round(averageRunMillis);
-    PriorityQueue<Long> permitFreeAt = new PriorityQueue<>();
+    List<Long> ends = new java.util.ArrayList<>(running.size());
     for (LocalRun r : running) {
       Instant started = r.state().startedAt();
       long elapsed = started == null ? 0 : Duration.between(started, now).toMillis();
-      permitFreeAt.add(Math.max(0, average - elapsed));
+      ends.add(Math.max(0, average - elapsed));
     }
+    // after a shrink more may run than the limit: a permit frees only once fewer run, so the
+    // latest `limit` ends are when the permits free
+    java.util.Collections.sort(ends);
+    PriorityQueue<Long> permitFreeAt = new PriorityQueue<>(ends.subList(Math.max(0, ends.size() - limit), ends.size()));
     while (permitFreeAt.size() < limit) permitFreeAt.add(0L);
     int round = (position - 1) / limit;
     int slot = (position - 1) % limit;

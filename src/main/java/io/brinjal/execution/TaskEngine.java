@@ -92,6 +92,7 @@ public final class TaskEngine {
   private final Path scratchRoot;
   private final WorkerExecutor hookPool;
   private final RetryBackoff serverBackoff;
+  private final String poolPrefix;
 
   // ---- event-loop confined state ----
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
@@ -108,6 +109,8 @@ public final class TaskEngine {
   private long wakeAtNanos;
   private boolean promoting;
   private boolean promoteAgain;
+  private int poolGeneration; // worker pools made so far: each gets a name of its own
+  private java.util.function.Consumer<String> limitChanged = name -> {};
 
   public TaskEngine(Vertx vertx, Context loop, BrinjalConfig config, TaskRegistry registry, TaskStore store,
       TaskPublisher publisher, Clock clock, String nodeId) {
@@ -127,14 +130,19 @@ public final class TaskEngine {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the task scratch folder", e);
     }
-    String poolPrefix = "brinjal-" + Integer.toHexString(System.identityHashCode(this)) + "-";
-    config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit,
-        vertx.createSharedWorkerExecutor(poolPrefix + name, limit, MAX_TASK_RUN_HOURS, TimeUnit.HOURS))));
+    this.poolPrefix = "brinjal-" + Integer.toHexString(System.identityHashCode(this)) + "-";
+    config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit, newPool(name, limit))));
     this.hookPool = vertx.createSharedWorkerExecutor(poolPrefix + "hooks", HOOK_POOL_SIZE, 1, TimeUnit.HOURS);
     this.serverBackoff = RetryBackoff.exponential(Duration.ofNanos((long) (config.retry().baseSeconds() * 1e9)),
         Duration.ofNanos((long) (config.retry().maxSeconds() * 1e9)));
     // other nodes change the tasks of a shared store: what this node wrote last may be stale
     this.recent = new RecentStates(shared ? 0 : RECENT_STATES);
+  }
+
+  /** A worker pool for a semaphore's runs, of exactly its limit's size (a new name each time: Vert.x shares pools by name). */
+  private WorkerExecutor newPool(String semaphore, int size) {
+    String name = poolPrefix + semaphore + (poolGeneration++ == 0 ? "" : "-" + poolGeneration);
+    return vertx.createSharedWorkerExecutor(name, size, MAX_TASK_RUN_HOURS, TimeUnit.HOURS);
   }
 
   public TaskRegistry registry() {
@@ -188,7 +196,8 @@ public final class TaskEngine {
    */
   public Future<List<QueuedTask>> start() {
     // on a shared store, the others' running tasks are theirs: dead nodes are taken over by lease
-    return loop.compose(() -> (shared ? Future.succeededFuture(List.<TaskState>of()) : store.recover(null, this::afterInterruption))
+    return loop.compose(() -> reloadLimitsOnLoop()
+        .compose(v -> shared ? Future.succeededFuture(List.<TaskState>of()) : store.recover(null, this::afterInterruption))
         .compose(recovered -> {
           recoveredOnLoop(recovered);
           return pruneBeyondRetentionOnLoop();
@@ -576,12 +585,16 @@ public final class TaskEngine {
         stopRunningOnLoop(run, LocalRun.StopReason.TIMEOUT);
       });
     }
-    lane.pool
+    WorkerExecutor pool = lane.enterPool(); // the pool of the limit now: a resize replaces it, this run stays
+    pool
         .executeBlocking(() -> runOnWorker(task, control), false) // false: a lane must not serialise
         // always a turn of its own: a run that ended before this listener was attached would
         // otherwise end inline, and with a store that answers at once, end -> claim -> start ->
         // end would recurse task after task on one stack
-        .onComplete(ar -> loop.context().runOnContext(v -> finishOnLoop(run, ar.cause())));
+        .onComplete(ar -> loop.context().runOnContext(v -> {
+          lane.leavePool(pool);
+          finishOnLoop(run, ar.cause());
+        }));
   }
 
   /** Worker thread: the only place user work runs. */
@@ -876,10 +889,87 @@ public final class TaskEngine {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
     for (Lane lane : lanes.values()) {
       ClusterStore.SemaphoreCount c = cluster == null ? null : cluster.getOrDefault(lane.name, new ClusterStore.SemaphoreCount(0, 0));
-      out.add(new SemaphoreState(lane.name, lane.limit, c == null ? lane.running.size() : c.running(),
+      out.add(new SemaphoreState(lane.name, lane.limit, lane.configuredLimit, c == null ? lane.running.size() : c.running(),
           c == null ? lane.waiting() : c.waiting(), lane.running.size(), lane.abandoned, lane.peakRunning));
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- limits changed at run time
+
+  /** Whether a semaphore of this name is configured. */
+  public boolean hasSemaphore(String name) {
+    return config.semaphores().containsKey(name);
+  }
+
+  /** Told (on the loop) the name of a semaphore whose limit this node changed: other nodes read it again. */
+  public void onLimitChanged(java.util.function.Consumer<String> hook) {
+    this.limitChanged = hook;
+  }
+
+  /**
+   * Changes a semaphore's limit now and keeps it in the store (it outlives restarts; with a
+   * shared store, every node's claims count against it from the moment it is stored). Growing
+   * starts waiting tasks at once; shrinking lets running tasks finish and starts none until fewer
+   * than the new limit run. The limit applies here before the store has it, so no claim asked
+   * after this call uses the old one; if the store refuses it, the old limit comes back. Setting
+   * the configured limit forgets the change (a later change of the configuration applies then).
+   * Answers the semaphore's new state.
+   */
+  public Future<SemaphoreState> resize(String name, int limit) {
+    if (limit < 1) return Future.failedFuture(new IllegalArgumentException("a limit is at least 1"));
+    return loop.compose(() -> {
+      Lane lane = lanes.get(name);
+      if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
+      int before = lane.limit;
+      lane.limitChanges++; // a reload that read the store before this write must not undo it
+      lane.limitWrites++;
+      applyLimitOnLoop(lane, limit, "changed through the API");
+      return store.putSemaphoreLimit(name, limit == lane.configuredLimit ? null : limit)
+          .andThen(ar -> lane.limitWrites--)
+          .recover(e -> {
+            if (lane.limit == limit) applyLimitOnLoop(lane, before, "back: the store could not keep the new one");
+            return Future.failedFuture(e);
+          })
+          .compose(v -> {
+            limitChanged.accept(name);
+            return semaphores();
+          })
+          .map(all -> all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow());
+    });
+  }
+
+  /** Reads every semaphore's limit from the store again (at start, and when another node changed one). */
+  public Future<Void> reloadLimitsOnLoop() {
+    loop.check();
+    List<Future<Void>> all = new ArrayList<>();
+    for (Lane lane : lanes.values()) all.add(reloadLimitOnLoop(lane.name));
+    return Future.all(all).mapEmpty();
+  }
+
+  /** Reads one semaphore's limit from the store again (another node changed it); unknown names are ignored. */
+  public Future<Void> reloadLimitOnLoop(String name) {
+    loop.check();
+    Lane lane = lanes.get(name);
+    if (lane == null) return Future.succeededFuture();
+    long changesBefore = lane.limitChanges;
+    boolean writing = lane.limitWrites > 0;
+    return store.semaphoreLimit(name).map(stored -> {
+      // changed here meanwhile, or a change of this node not yet stored: what this node did is newer
+      if (writing || lane.limitWrites > 0 || lane.limitChanges != changesBefore) return null;
+      int limit = stored == null ? lane.configuredLimit : stored;
+      applyLimitOnLoop(lane, Math.max(1, limit), stored == null ? "as configured" : "as kept in the store");
+      return null;
+    });
+  }
+
+  private void applyLimitOnLoop(Lane lane, int limit, String why) {
+    if (lane.limit == limit) return;
+    LOG.info("semaphore '{}': limit {} -> {} ({}; configured {})", lane.name, lane.limit, limit, why, lane.configuredLimit);
+    lane.limit = limit;
+    lane.replacePool(newPool(lane.name, limit));
+    maybeClaimOnLoop(lane); // growing: waiting tasks start at once
+    lineMovedOnLoop(lane); // estimates moved
   }
 
   /** Tasks in the store, by status. */
@@ -1226,7 +1316,7 @@ public final class TaskEngine {
       return null;
     }).compose(v -> {
       List<Future<Void>> closing = new ArrayList<>();
-      lanes.values().forEach(l -> closing.add(l.pool.close()));
+      lanes.values().forEach(l -> l.pools().forEach(p -> closing.add(p.close())));
       closing.add(hookPool.close());
       return Future.join(closing);
     }).compose(v -> vertx.fileSystem().deleteRecursive(scratchRoot.toString()))

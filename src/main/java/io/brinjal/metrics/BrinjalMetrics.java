@@ -72,6 +72,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
 
   // gauge values: written on the loop by refreshOnLoop(), read by whichever thread scrapes
   private final Map<TaskStatus, AtomicInteger> tasksByStatus = new EnumMap<>(TaskStatus.class);
+  private final Map<String, AtomicInteger> semaphoreLimit = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreRunning = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreWaiting = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> semaphoreRunningHere = new LinkedHashMap<>();
@@ -94,8 +95,10 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
           .description("Tasks in the store, by status").tag("status", status.wire()).register(registry);
     }
     engine.config().semaphores().forEach((name, limit) -> {
-      Gauge.builder("brinjal.semaphore.limit", () -> limit)
-          .description("How many tasks the semaphore lets run at once").tag("semaphore", name).register(registry);
+      AtomicInteger limitNow = semaphoreGauge("brinjal.semaphore.limit",
+          "How many tasks the semaphore lets run at once (as changed at run time, else as configured)", name);
+      limitNow.set(limit);
+      semaphoreLimit.put(name, limitNow);
       semaphoreRunning.put(name, semaphoreGauge("brinjal.semaphore.running", "Tasks holding a permit", name));
       semaphoreWaiting.put(name, semaphoreGauge("brinjal.semaphore.waiting", "Tasks queued for a permit", name));
       semaphoreRunningHere.put(name, semaphoreGauge("brinjal.semaphore.running.here",
@@ -159,6 +162,7 @@ public final class BrinjalMetrics implements TaskListener, RecurringScheduler.Li
     return Future.all(engine.semaphores(), engine.countByStatus(), nodes).map(all -> {
       List<SemaphoreState> semaphores = all.resultAt(0);
       for (SemaphoreState s : semaphores) {
+        semaphoreLimit.get(s.name()).set(s.limit());
         semaphoreRunning.get(s.name()).set(s.running());
         semaphoreWaiting.get(s.name()).set(s.waiting());
         semaphoreRunningHere.get(s.name()).set(s.runningHere());

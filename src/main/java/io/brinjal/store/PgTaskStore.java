@@ -146,6 +146,14 @@ public final class PgTaskStore implements ClusterStore {
    */
   static final String CLAIM = claim("", "");
   /**
+   * The limit a claim counts against: the one set at run time (PATCH /semaphores/{name}) if any,
+   * for every node alike, else the caller's ($3). Read after the semaphore's lock, which a change
+   * of the limit also takes ({@link #putSemaphoreLimit}), so no claim that starts after the
+   * change committed uses the old limit.
+   */
+  private static final String LIMIT_NOW = "COALESCE((SELECT CASE WHEN value ~ '^[0-9]{1,9}$' THEN value::bigint END "
+      + "FROM brinjal_meta WHERE key = 'semaphore_limit:' || $1), $3::bigint)";
+  /**
    * {@link #CLAIM} for an owner that joined through this store: it takes nothing unless the
    * owner's row is in {@code brinjal_nodes}, and holds a key-share lock on that row until commit,
    * so a reaper's DELETE of the row waits for the claim (and then sees what it claimed), and a
@@ -157,7 +165,7 @@ public final class PgTaskStore implements ClusterStore {
 
   private static String claim(String memberCte, String roomFactor) {
     return "WITH " + memberCte + "room AS ("
-        + "SELECT GREATEST(LEAST($2::bigint, $3::bigint - count(*)), 0)" + roomFactor + " AS n FROM brinjal_tasks "
+        + "SELECT GREATEST(LEAST($2::bigint, " + LIMIT_NOW + " - count(*)), 0)" + roomFactor + " AS n FROM brinjal_tasks "
         + "WHERE semaphore = $1 AND status IN " + HOLDING_STATUSES + "), "
         + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' "
         + "ORDER BY priority DESC, seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
@@ -1026,6 +1034,17 @@ public final class PgTaskStore implements ClusterStore {
     return run(true, "putMeta", p -> (value == null
         ? p.preparedQuery(META_DELETE).execute(Tuple.of(key))
         : p.preparedQuery(META_PUT).execute(Tuple.of(key, value))).mapEmpty());
+  }
+
+  /** Under the semaphore's claim lock: a claim in flight finishes first, every later one sees the new limit. */
+  @Override
+  public Future<Void> putSemaphoreLimit(String semaphore, Integer limit) {
+    Objects.requireNonNull(semaphore, "semaphore");
+    String key = TaskStore.semaphoreLimitKey(semaphore);
+    Statement write = limit == null ? new Statement(META_DELETE, Tuple.of(key))
+        : new Statement(META_PUT, Tuple.of(key, Integer.toString(limit)));
+    return run(true, "putSemaphoreLimit", p -> transaction(p, new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)), write)
+        .mapEmpty());
   }
 
   // ---------------------------------------------------------------- reads

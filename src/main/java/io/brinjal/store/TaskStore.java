@@ -78,7 +78,8 @@ public interface TaskStore {
   /**
    * Takes waiting tasks of one semaphore to run: at most {@code max} of them, and only so many
    * that the tasks of that semaphore holding a permit (status {@code running} or
-   * {@code cancelling}, on any node) do not exceed {@code limit}. Highest {@code priority} first,
+   * {@code cancelling}, on any node) do not exceed {@code limit} (a store shared by several nodes
+   * uses the limit kept by {@link #putSemaphoreLimit} instead, when there is one). Highest {@code priority} first,
    * then oldest ({@code seq}). Each claimed task is stored as {@code running} with
    * {@code owner}, {@code started_at} = {@code now}, {@code attempt} + 1 and the next version,
    * before the answer; the answer lists them in claim order (empty if none could be taken).
@@ -175,4 +176,35 @@ public interface TaskStore {
   Future<String> meta(String key);
 
   Future<Void> putMeta(String key, String value);
+
+  // ---------------------------------------------------------------- semaphore limits set at run time
+
+  /** The meta key under which a semaphore's limit set at run time is kept (a decimal integer). */
+  static String semaphoreLimitKey(String semaphore) {
+    return "semaphore_limit:" + semaphore;
+  }
+
+  /**
+   * The limit set at run time for {@code semaphore} ({@code PATCH /semaphores/{name}}), or null
+   * when it runs with its configured one.
+   */
+  default Future<Integer> semaphoreLimit(String semaphore) {
+    return meta(semaphoreLimitKey(semaphore)).map(v -> {
+      if (v == null) return null;
+      try {
+        return Integer.valueOf(v.trim());
+      } catch (NumberFormatException e) {
+        return null; // not ours: the configured limit applies
+      }
+    });
+  }
+
+  /**
+   * Keeps {@code limit} for {@code semaphore}, or forgets it when null (the configured one
+   * applies again). A store shared by several nodes makes every claim that starts after this
+   * succeeded count against the new limit, whatever limit the claiming node passes.
+   */
+  default Future<Void> putSemaphoreLimit(String semaphore, Integer limit) {
+    return putMeta(semaphoreLimitKey(semaphore), limit == null ? null : Integer.toString(limit));
+  }
 }

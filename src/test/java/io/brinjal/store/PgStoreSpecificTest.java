@@ -187,6 +187,21 @@ class PgStoreSpecificTest {
   }
 
   @Test
+  void aLimitKeptInTheStoreGovernsEveryNodesClaimsWhateverLimitTheyPass() {
+    PostgresServer.Database db = server.newDatabase();
+    PgTaskStore a = open(db.url());
+    PgTaskStore b = open(db.url());
+    for (int i = 0; i < 10; i++) await(a.insert(task("multiple").build()));
+    await(a.putSemaphoreLimit("multiple", 2));
+    assertEquals(2, await(b.claim("multiple", 10, 10, "nb", T0)).size(), "b still thinks the limit is 10");
+    assertEquals(0, await(a.claim("multiple", 10, 10, "na", T0)).size());
+    await(b.putSemaphoreLimit("multiple", 5));
+    assertEquals(3, await(a.claim("multiple", 1, 10, "na", T0)).size(), "a still thinks the limit is 1");
+    await(a.putSemaphoreLimit("multiple", null)); // forgotten: each claim's own limit again
+    assertEquals(1, await(a.claim("multiple", 6, 10, "na", T0)).size());
+  }
+
+  @Test
   void severalSemaphoresAreLimitedEachByItsOwnCount() {
     PostgresServer.Database db = server.newDatabase();
     List<PgTaskStore> nodes = List.of(open(db.url()), open(db.url()), open(db.url()));

@@ -700,6 +700,19 @@ public abstract class TaskStoreContract {
     assertEquals("b", await(store.meta("imported")));
   }
 
+  @Test
+  void aSemaphoreLimitSetAtRunTimeIsKeptUntilForgotten() {
+    assertNull(await(store.semaphoreLimit("pool")));
+    await(store.putSemaphoreLimit("pool", 7));
+    await(store.putSemaphoreLimit("other", 2));
+    assertEquals(7, await(store.semaphoreLimit("pool")));
+    await(store.putSemaphoreLimit("pool", 9));
+    assertEquals(9, await(store.semaphoreLimit("pool")));
+    await(store.putSemaphoreLimit("pool", null));
+    assertNull(await(store.semaphoreLimit("pool")));
+    assertEquals(2, await(store.semaphoreLimit("other")));
+  }
+
   protected static List<String> ids(List<TaskState> tasks) {
     return tasks.stream().map(TaskState::id).toList();
   }

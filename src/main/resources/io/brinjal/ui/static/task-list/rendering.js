@@ -211,23 +211,70 @@
       this.renderSemaphores();
     }
 
-    /** The server's own counts (permits held, abandoned threads included), fetched after changes. */
+    /**
+     * The server's own counts (permits held, abandoned threads included), fetched after changes;
+     * each with a small form that changes its limit (PATCH /semaphores/{name}).
+     */
     renderSemaphores() {
       if (!this.semaphoreList) return;
+      // someone is typing a limit: only the numbers move, the form stays as it is
+      if (this.semaphoreList.querySelector('input.limit-input:focus')) {
+        for (const s of this.semaphores) {
+          const row = [...this.semaphoreList.children].find((li) => li.dataset.semaphore === text(s.name));
+          if (!row) continue;
+          row.querySelector('.numbers').textContent = this.semaphoreNumbers(s);
+          row.querySelector('.fill').style.width = this.semaphoreFill(s);
+        }
+        return;
+      }
       const rows = this.semaphores.map((s) => {
-        const limit = Number(s.limit) || 0;
-        const running = Number(s.running) || 0;
         const fill = h('div', { class: 'fill' });
-        fill.style.width = `${limit ? Math.min(100, (running / limit) * 100) : 0}%`;
-        const abandoned = Number(s.abandoned) ? ` · ${s.abandoned} abandoned` : '';
+        fill.style.width = this.semaphoreFill(s);
+        const input = h('input', { type: 'number', class: 'limit-input', min: '1', max: '10000', step: '1',
+          value: text(s.limit), 'aria-label': `Limit of ${text(s.name)}` });
+        const form = h('form', { class: 'limit-form', novalidate: true, title: 'Change the limit now (kept by the server)' },
+          h('label', { text: 'Limit' }), input, h('button', { class: 'btn', type: 'submit', text: 'Set' }));
+        form.addEventListener('submit', (event) => {
+          event.preventDefault();
+          this.changeLimit(s.name, input.value);
+        });
         return h('li', { 'data-semaphore': text(s.name) },
           h('div', { class: 'line' },
             h('span', { class: 'name', text: s.name }),
-            h('span', { class: 'numbers', text: `${running} / ${limit} running · ${text(s.waiting)} waiting${abandoned}` })),
-          h('div', { class: 'meter' }, fill));
+            h('span', { class: 'numbers', text: this.semaphoreNumbers(s) })),
+          h('div', { class: 'meter' }, fill),
+          form);
       });
       if (rows.length === 0) rows.push(h('li', { class: 'muted', text: 'No semaphores reported' }));
       this.semaphoreList.replaceChildren(...rows);
+    }
+
+    semaphoreNumbers(s) {
+      const limit = Number(s.limit) || 0;
+      const running = Number(s.running) || 0;
+      const abandoned = Number(s.abandoned) ? ` · ${s.abandoned} abandoned` : '';
+      const configured = s.configured_limit !== undefined && Number(s.configured_limit) !== limit
+        ? ` (configured ${s.configured_limit})` : '';
+      return `${running} / ${limit} running · ${text(s.waiting)} waiting${abandoned}${configured}`;
+    }
+
+    semaphoreFill(s) {
+      const limit = Number(s.limit) || 0;
+      const running = Number(s.running) || 0;
+      return `${limit ? Math.min(100, (running / limit) * 100) : 0}%`;
+    }
+
+    /** PATCH /semaphores/{name} with the token of this element; the answer is the new state. */
+    async changeLimit(name, value) {
+      const limit = Number(value);
+      try {
+        const state = await this.request('PATCH', `/semaphores/${encodeURIComponent(name)}`, JSON.stringify({ limit }));
+        this.semaphores = this.semaphores.map((s) => (s.name === name && state ? state : s));
+        this.semaphoreList.querySelector('input.limit-input:focus')?.blur();
+        this.renderSemaphores();
+      } catch (e) {
+        this.showNotice(e.message);
+      }
     }
 
     /** Semaphores have no stream: refresh when a task starts, ends or joins, at most twice a second. */
