@@ -322,24 +322,30 @@ public final class TaskEngine {
       if (closed) throw new IllegalStateException("the engine is closed");
       Lane lane = laneFor(task.semaphoreName());
       TaskState task0 = newTaskOnLoop(type, task, lane, null, options);
-      boolean queued = task0.status() == TaskStatus.QUEUED;
-      if (queued) admitOnLoop(lane);
       Instant now = now();
       IdempotencyKey taken = new IdempotencyKey(key, fingerprint, task0.id(),
           now.plusSeconds(config.idempotency().ttlSeconds()));
-      if (queued) lane.inserting++;
-      Future<Submitted> answer = store.insertOnce(task0, taken, now)
-          .andThen(ar -> {
-            if (queued) lane.inserting--;
-          })
-          .compose(result -> {
-            if (result.inserted() == null) return replay(result.earlier(), fingerprint);
-            addedOnLoop(lane, result.inserted());
-            return Future.succeededFuture(new Submitted(result.inserted().id(), false));
-          });
-      if (queued) maybeClaimOnLoop(lane);
-      return answer;
+      return insertOnLoop(lane, task0, () -> store.insertOnce(task0, taken, now)).compose(result -> {
+        if (result.inserted() == null) return replay(result.earlier(), fingerprint);
+        addedOnLoop(lane, result.inserted());
+        return Future.succeededFuture(new Submitted(result.inserted().id(), false));
+      });
     });
+  }
+
+  /**
+   * Stores a new task through {@code insert}. A queued one is admitted against the queue caps
+   * first, counts as inserting until the store answers, and has a claim asked right behind its
+   * insert (a store that orders writes takes it in the same commit). A scheduled one waits in
+   * the store, not in a line: no cap, no claim.
+   */
+  private <T> Future<T> insertOnLoop(Lane lane, TaskState task0, java.util.function.Supplier<Future<T>> insert) {
+    if (task0.status() != TaskStatus.QUEUED) return insert.get();
+    admitOnLoop(lane);
+    lane.inserting++;
+    Future<T> inserted = insert.get().andThen(ar -> lane.inserting--);
+    maybeClaimOnLoop(lane);
+    return inserted;
   }
 
   private static Future<Submitted> replay(IdempotencyKey earlier, String fingerprint) {
@@ -368,22 +374,10 @@ public final class TaskEngine {
     if (closed) throw new IllegalStateException("the engine is closed");
     Lane lane = laneFor(task.semaphoreName());
     TaskState task0 = newTaskOnLoop(type, task, lane, parentId, options);
-    if (task0.status() == TaskStatus.SCHEDULED) { // waits in the store, not in a line: no queue cap, no claim
-      return store.insert(task0).map(stored -> {
-        addedOnLoop(lane, stored);
-        return stored.id();
-      });
-    }
-    admitOnLoop(lane);
-    lane.inserting++;
-    Future<String> inserted = store.insert(task0)
-        .andThen(ar -> lane.inserting--)
-        .map(stored -> {
-          addedOnLoop(lane, stored);
-          return stored.id();
-        });
-    maybeClaimOnLoop(lane); // asked right behind the insert: a store that orders writes takes it in the same commit
-    return inserted;
+    return insertOnLoop(lane, task0, () -> store.insert(task0)).map(stored -> {
+      addedOnLoop(lane, stored);
+      return stored.id();
+    });
   }
 
   private TaskState newTaskOnLoop(TaskType type, Task task, Lane lane, String parentId, JobOptions options) {

@@ -26,11 +26,10 @@ public record RetryBackoff(Duration base, Duration max, boolean jitter) {
 
   /** The longest wait after {@code attemptsMade} attempts (1 after the first). */
   public Duration bound(int attemptsMade) {
-    int doublings = Math.max(0, Math.min(attemptsMade - 1, 40));
+    int doublings = Math.max(0, Math.min(attemptsMade - 1, 40)); // 2^40 × base passes any max
     long baseNanos = base.toNanos();
     long maxNanos = max.toNanos();
-    long bound = doublings >= 62 || baseNanos > (maxNanos >> doublings) ? maxNanos : baseNanos << doublings;
-    return Duration.ofNanos(Math.min(bound, maxNanos));
+    return Duration.ofNanos(baseNanos > (maxNanos >> doublings) ? maxNanos : baseNanos << doublings);
   }
 
   /** The wait after {@code attemptsMade} attempts. */
