@@ -432,21 +432,22 @@ public final class TaskEngine {
     }
     promoting = true;
     promoteAgain = false;
-    store.promoteDue(now(), PROMOTE_BATCH).compose(promoted -> {
-      promoted.forEach(this::promotedOnLoop);
-      return promoted.size() == PROMOTE_BATCH ? Future.succeededFuture((Instant) null) : store.nextRunAt()
-          .map(next -> next == null ? Instant.MAX : next);
-    }).onComplete(ar -> {
+    store.promoteDue(now(), PROMOTE_BATCH).onComplete(ar -> {
       promoting = false;
       if (ar.failed()) {
         LOG.warn("could not queue the scheduled tasks that are due ({}); trying again in {} ms", ar.cause().getMessage(),
             STORE_RETRY_MS);
         wakeAtOnLoop(clock.instant().plusMillis(STORE_RETRY_MS));
-      } else if (ar.result() == null || promoteAgain) {
-        promoteDueOnLoop(); // a full batch: more may be due
-      } else {
-        wakeAtOnLoop(ar.result() == Instant.MAX ? null : ar.result());
+        return;
       }
+      ar.result().forEach(this::promotedOnLoop);
+      if (ar.result().size() == PROMOTE_BATCH || promoteAgain) {
+        promoteDueOnLoop(); // a full batch: more may be due
+        return;
+      }
+      // the next one's time; a timer already set sooner stays (wakeAtOnLoop keeps the earliest)
+      store.nextRunAt().onComplete(next -> wakeAtOnLoop(next.succeeded() ? next.result()
+          : clock.instant().plusMillis(STORE_RETRY_MS)));
     });
   }
 
