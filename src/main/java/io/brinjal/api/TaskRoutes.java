@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.NotFoundException;
+import io.brinjal.execution.SemaphoreState;
 import io.brinjal.execution.TaskEngine;
 import io.brinjal.json.Json;
 import io.brinjal.recurring.RecurringScheduler;
@@ -16,6 +17,7 @@ import io.brinjal.wire.TaskListChunks;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Collection;
@@ -120,24 +122,39 @@ public final class TaskRoutes {
   /** The most a semaphore may be set to at run time (each permit is a worker thread). */
   static final int MAX_LIMIT = 10_000;
 
-  /** {@code PATCH /semaphores/{name}} with {@code {"limit": N}}: the semaphore's new state. */
+  /**
+   * {@code PATCH /semaphores/{name}} with {@code {"limit": N}}, {@code {"per_key": M}} or both:
+   * the semaphore's new state.
+   */
   private void handleChangeSemaphore(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     if (!engine.hasSemaphore(name)) throw new NotFoundException("no semaphore named '" + name + "'");
     ObjectNode body = JsonBodies.object(ctx, true);
     body.fieldNames().forEachRemaining(field -> {
-      if (!field.equals("limit")) throw new ApiException(422, "unknown field '" + field + "': only limit can be changed");
+      if (!field.equals("limit") && !field.equals("per_key")) {
+        throw new ApiException(422, "unknown field '" + field + "': only limit and per_key can be changed");
+      }
     });
-    JsonNode limit = body.get("limit");
-    if (limit == null || limit.isNull()) {
-      throw new ApiException(422, "limit is required: an integer from 1 to " + MAX_LIMIT);
+    Integer limit = optionalCount(body, "limit", 1);
+    Integer perKey = optionalCount(body, "per_key", 0);
+    if (limit == null && perKey == null) {
+      throw new ApiException(422, "limit (an integer from 1 to " + MAX_LIMIT + ") or per_key (0 for none, up to "
+          + MAX_LIMIT + ") is required");
     }
-    if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1 || limit.intValue() > MAX_LIMIT) {
-      throw new ApiException(422, "limit must be an integer from 1 to " + MAX_LIMIT + ", got " + limit);
+    Future<SemaphoreState> changed = limit == null ? engine.changePerKey(name, perKey)
+        : perKey == null ? engine.resize(name, limit)
+        : engine.resize(name, limit).compose(v -> engine.changePerKey(name, perKey));
+    changed.onSuccess(state -> Replies.json(ctx, 200, Json.encode(state))).onFailure(ctx::fail);
+  }
+
+  /** An integer field from {@code min} to {@link #MAX_LIMIT}, or null when absent. */
+  private static Integer optionalCount(ObjectNode body, String field, int min) {
+    JsonNode v = body.get(field);
+    if (v == null) return null;
+    if (v.isNull() || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > MAX_LIMIT) {
+      throw new ApiException(422, field + " must be an integer from " + min + " to " + MAX_LIMIT + ", got " + v);
     }
-    engine.resize(name, limit.intValue())
-        .onSuccess(state -> Replies.json(ctx, 200, Json.encode(state)))
-        .onFailure(ctx::fail);
+    return v.intValue();
   }
 
   private void handleSearch(RoutingContext ctx) {

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Header: {@code {"n": node, "k": "a"|"c"|"r"|"s"|"l", "id": task or schedule id or semaphore name, "st": status,
  * "sem": semaphore, "pr": priority, "seq": seq, "v": version, "ow": owner, "cx": cancel requested,
- * "pa": parent id, "ra": run_at in epoch ms (scheduled tasks only)}}; a newline and the task JSON follow for "a" and "c". The header is one line:
+ * "pa": parent id, "ra": run_at in epoch ms (scheduled tasks only), "ky": has a concurrency key,
+ * "ss": takes several semaphores (both only when true)}}; a newline and the task JSON follow for "a" and "c". The header is one line:
  * JSON escapes newlines inside strings.
  *
  * @param change what the engine needs (null for a schedule change)
@@ -72,6 +73,8 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
       o.put("cx", change.cancelRequested());
       o.put("pa", change.parentId());
       if (change.runAt() != null) o.put("ra", change.runAt().toEpochMilli());
+      if (change.keyed()) o.put("ky", true);
+      if (change.severalSemaphores()) o.put("ss", true);
     }
     String header = Json.encodeTree(o);
     return taskJson == null || !fits(header, taskJson) ? header : header + '\n' + taskJson;
@@ -101,7 +104,8 @@ record NodeMessage(String node, char kind, String id, long version, RemoteChange
     RemoteChange change = switch (kind) {
       case ADDED, CHANGED -> new RemoteChange(kind == ADDED ? RemoteChange.Kind.ADDED : RemoteChange.Kind.CHANGED, id,
           status, text(o, "sem"), o.path("pr").asInt(), o.path("seq").asLong(), text(o, "ow"), o.path("cx").asBoolean(),
-          text(o, "pa"), o.hasNonNull("ra") ? java.time.Instant.ofEpochMilli(o.get("ra").asLong()) : null);
+          text(o, "pa"), o.hasNonNull("ra") ? java.time.Instant.ofEpochMilli(o.get("ra").asLong()) : null,
+          o.path("ky").asBoolean(), o.path("ss").asBoolean());
       case REMOVED -> RemoteChange.removed(id);
       default -> null;
     };

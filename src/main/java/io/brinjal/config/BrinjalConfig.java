@@ -11,6 +11,8 @@ import java.util.Set;
  * Validated configuration, built once at start-up by {@link ConfigLoader}.
  *
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
+ * @param semaphorePerKey semaphore name to its per-key limit (at most that many tasks of one
+ *     concurrency key at once), for the semaphores that have one
  */
 public record BrinjalConfig(
     Http http,
@@ -27,7 +29,22 @@ public record BrinjalConfig(
     Store store,
     Cluster cluster,
     Idempotency idempotency,
-    Retry retry) {
+    Retry retry,
+    Map<String, Integer> semaphorePerKey) {
+
+  /** Without per-key limits. */
+  public BrinjalConfig(Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming,
+      Execution execution, Limits limits, Auth auth, Cors cors, Recurring recurring, Logging logging, Shutdown shutdown,
+      Store store, Cluster cluster, Idempotency idempotency, Retry retry) {
+    this(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store,
+        cluster, idempotency, retry, Map.of());
+  }
+
+  /** The per-key limit of a semaphore, 0 for none. */
+  public int perKeyOf(String semaphore) {
+    return semaphorePerKey.getOrDefault(semaphore, 0);
+  }
+
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -191,38 +208,38 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withRetry(Retry retry) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
   }
 }

@@ -188,12 +188,20 @@ public final class ConfigLoader {
 
     ObjectNode sem = section(tree, "semaphores");
     Map<String, Integer> semaphores = new LinkedHashMap<>();
+    Map<String, Integer> perKey = new LinkedHashMap<>();
     sem.fields().forEachRemaining(e -> {
       String key = "semaphores." + e.getKey();
       if (!e.getKey().matches("[a-z0-9_-]{1,64}")) {
         throw new ConfigException(key + ": a semaphore name is 1-64 characters of a-z, 0-9, _ or -");
       }
-      semaphores.put(e.getKey(), integer(sem, e.getKey(), key, 1, 10_000));
+      if (e.getValue() instanceof ObjectNode limits) { // {"limit": 10, "per_key": 2}
+        onlyKeys(limits, key + ".", Set.of("limit", "per_key"));
+        int limit = integer(limits, "limit", key + ".limit", 1, 10_000);
+        semaphores.put(e.getKey(), limit);
+        if (limits.has("per_key")) perKey.put(e.getKey(), integer(limits, "per_key", key + ".per_key", 1, limit));
+      } else {
+        semaphores.put(e.getKey(), integer(sem, e.getKey(), key, 1, 10_000));
+      }
     });
     if (!semaphores.containsKey("default")) throw new ConfigException("semaphores.default: is required");
 
@@ -290,7 +298,8 @@ public final class ConfigLoader {
             synchronous.equals("full"), storeUrl, text(store, "store.password"), integer(store, "store.pool_size", 1, 256)),
         new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)),
         new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)),
-        new BrinjalConfig.Retry(retryBase, retryMax));
+        new BrinjalConfig.Retry(retryBase, retryMax),
+        perKey);
   }
 
   private static String token(ObjectNode node, String key) {

@@ -29,6 +29,14 @@ final class Lane {
   long limitChanges;
   /** Changes of this node on their way into the store. */
   int limitWrites;
+  /** From the configuration: the per-key limit unless one was set at run time (0: none). */
+  final int configuredPerKey;
+  /** At most this many tasks of one concurrency key hold a permit at once (0: no per-key limit). */
+  int perKey;
+  /** Permits of this semaphore held by local runs of other lanes (tasks that take several semaphores). */
+  int heldByOthers;
+  /** The last claim took fewer than it could while tasks waited: other semaphores or per-key limits held them back. */
+  boolean heldBack;
   /** Where new runs go: sized to {@link #limit}, replaced when the limit changes. */
   WorkerExecutor pool;
   /** Runs still on each pool, and which pools were replaced (closed once their last run left). */
@@ -37,6 +45,10 @@ final class Lane {
   final LinkedHashSet<LocalRun> running = new LinkedHashSet<>();
   private final RankedLine line = new RankedLine();
   private final Map<String, Long> lineKeys = new HashMap<>();
+  /** Waiting tasks whose place is not their arrival (a key, or several semaphores): positions are unknown then. */
+  private final java.util.Set<String> unordered = new java.util.HashSet<>();
+  /** Those that take several semaphores: claims must then look for the tasks that fit. */
+  private final java.util.Set<String> several = new java.util.HashSet<>();
   /** Tasks accepted and on their way into the store: they count toward the queue caps. */
   int inserting;
   /** Local runs whose thread has left run() and whose end is being written. */
@@ -51,10 +63,12 @@ final class Lane {
   int peakRunning;
   private double averageRunMillis = -1;
 
-  Lane(String name, int limit, WorkerExecutor pool) {
+  Lane(String name, int limit, int perKey, WorkerExecutor pool) {
     this.name = name;
     this.configuredLimit = limit;
     this.limit = limit;
+    this.configuredPerKey = perKey;
+    this.perKey = perKey;
     this.pool = pool;
   }
 
@@ -100,6 +114,8 @@ final class Lane {
     long key = RankedLine.key(task.priority(), task.seq());
     if (lineKeys.putIfAbsent(task.id(), key) != null) return false;
     line.add(key, task.id());
+    if (!task.plain()) unordered.add(task.id());
+    if (task.severalSemaphores()) several.add(task.id());
     return true;
   }
 
@@ -107,17 +123,32 @@ final class Lane {
   boolean dequeue(String taskId) {
     Long key = lineKeys.remove(taskId);
     publishedPositions.remove(taskId);
-    return key != null && line.remove(key);
+    if (key == null) return false;
+    unordered.remove(taskId);
+    several.remove(taskId);
+    return line.remove(key);
   }
 
   int waiting() {
     return line.size();
   }
 
-  /** 1 = next to start; null if the task is not waiting here. */
+  boolean hasSeveralWaiting() {
+    return !several.isEmpty();
+  }
+
+  /**
+   * Whether the line starts tasks in its order: not when a task in it may pass or be passed
+   * (per-key limits, keys' turns, several semaphores), so positions would not be true.
+   */
+  boolean inArrivalOrder() {
+    return perKey == 0 && unordered.isEmpty();
+  }
+
+  /** 1 = next to start; null if the task is not waiting here, or its place is not known (see {@link #inArrivalOrder}). */
   Integer positionOf(String taskId) {
     Long key = lineKeys.get(taskId);
-    if (key == null) return null;
+    if (key == null || !inArrivalOrder()) return null;
     int rank = line.rank(key);
     return rank < 0 ? null : rank + 1;
   }
@@ -130,7 +161,7 @@ final class Lane {
 
   /** Permits this node may still take: a stopped thread that has not left run() keeps its own. */
   int freePermits() {
-    return limit - running.size();
+    return limit - running.size() - heldByOthers;
   }
 
   /**
@@ -139,7 +170,7 @@ final class Lane {
    * never counts the permit twice; a store that cannot order them simply sees it still taken.
    */
   int claimablePermits() {
-    return limit - running.size() + finishing;
+    return limit - running.size() - heldByOthers + finishing;
   }
 
   /** Runs whose thread is still inside run() (or was abandoned there): what holds a worker. */

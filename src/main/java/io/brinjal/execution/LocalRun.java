@@ -1,5 +1,7 @@
 package io.brinjal.execution;
 
+import java.util.List;
+
 import io.brinjal.store.TaskState;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskControl;
@@ -28,6 +30,8 @@ final class LocalRun {
 
   final TaskType type;
   final Lane lane;
+  /** The lanes of the other semaphores it holds a permit of (released with its own). */
+  final List<Lane> extraLanes = new java.util.ArrayList<>(0);
   final TaskControl control;
   Task task;
   private TaskState stored; // the last state the store holds for it

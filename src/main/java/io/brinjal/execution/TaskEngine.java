@@ -7,6 +7,7 @@ import io.brinjal.json.Json;
 import io.brinjal.store.ClusterStore;
 import io.brinjal.store.Finished;
 import io.brinjal.store.IdempotencyKey;
+import io.brinjal.store.PermitLimits;
 import io.brinjal.store.QueuedTask;
 import io.brinjal.store.StaleStateException;
 import io.brinjal.store.TaskCriteria;
@@ -96,6 +97,8 @@ public final class TaskEngine {
 
   // ---- event-loop confined state ----
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  /** The last limits handed to claims (see {@link #permitLimitsOnLoop}). */
+  private PermitLimits permitLimits;
   private final Map<String, LocalRun> runs = new HashMap<>();
   private final RecentStates recent;
   private final Set<String> warnedUnknownSemaphores = new HashSet<>();
@@ -131,7 +134,8 @@ public final class TaskEngine {
       throw new IllegalStateException("cannot create the task scratch folder", e);
     }
     this.poolPrefix = "brinjal-" + Integer.toHexString(System.identityHashCode(this)) + "-";
-    config.semaphores().forEach((name, limit) -> lanes.put(name, new Lane(name, limit, newPool(name, limit))));
+    config.semaphores().forEach((name, limit) ->
+        lanes.put(name, new Lane(name, limit, config.perKeyOf(name), newPool(name, limit))));
     this.hookPool = vertx.createSharedWorkerExecutor(poolPrefix + "hooks", HOOK_POOL_SIZE, 1, TimeUnit.HOURS);
     this.serverBackoff = RetryBackoff.exponential(Duration.ofNanos((long) (config.retry().baseSeconds() * 1e9)),
         Duration.ofNanos((long) (config.retry().maxSeconds() * 1e9)));
@@ -320,7 +324,7 @@ public final class TaskEngine {
       if (earlier != null) return replay(earlier, fingerprint);
       loop.check();
       if (closed) throw new IllegalStateException("the engine is closed");
-      Lane lane = laneFor(task.semaphoreName());
+      Lane lane = laneFor(task.semaphoreNames().get(0));
       TaskState task0 = newTaskOnLoop(type, task, lane, null, options);
       Instant now = now();
       IdempotencyKey taken = new IdempotencyKey(key, fingerprint, task0.id(),
@@ -372,7 +376,7 @@ public final class TaskEngine {
   public Future<String> submitOnLoop(TaskType type, Task task, String parentId, JobOptions options) {
     loop.check();
     if (closed) throw new IllegalStateException("the engine is closed");
-    Lane lane = laneFor(task.semaphoreName());
+    Lane lane = laneFor(task.semaphoreNames().get(0));
     TaskState task0 = newTaskOnLoop(type, task, lane, parentId, options);
     return insertOnLoop(lane, task0, () -> store.insert(task0)).map(stored -> {
       addedOnLoop(lane, stored);
@@ -384,9 +388,35 @@ public final class TaskEngine {
     Duration timeout = shorter(task.runTimeout(), options.runTimeout());
     Instant now = now();
     return TaskState.newTask(TaskIds.next(), type.name(), lane.name, type.paramsOf(task), now)
+        .extraSemaphores(extraSemaphoresOf(task, lane)).concurrencyKey(concurrencyKeyOf(task))
         .parentId(parentId).runTimeoutMillis(timeout == null ? null : Math.max(1, timeout.toMillis()))
         .priority(options.priority()).scheduledAt(options.queuesAt(now))
         .maxAttempts(options.maxAttempts() != null ? options.maxAttempts() : type.maxAttempts()).build();
+  }
+
+  /** The semaphores a task takes besides its lane's: configured names (others fall back to default), once each. */
+  private List<String> extraSemaphoresOf(Task task, Lane lane) {
+    List<String> names = task.semaphoreNames();
+    if (names.size() <= 1) return List.of();
+    java.util.LinkedHashSet<String> extra = new java.util.LinkedHashSet<>();
+    for (String name : names) {
+      String semaphore = laneFor(name).name;
+      if (!semaphore.equals(lane.name)) extra.add(semaphore);
+    }
+    return List.copyOf(extra);
+  }
+
+  /** The most characters a concurrency key may have. */
+  public static final int MAX_KEY_LENGTH = 200;
+
+  private static String concurrencyKeyOf(Task task) {
+    String key = task.concurrencyKey();
+    if (key == null || key.isEmpty()) return null;
+    if (key.length() > MAX_KEY_LENGTH) {
+      throw new io.brinjal.task.InvalidParameterException("concurrency key",
+          "must be at most " + MAX_KEY_LENGTH + " characters, got " + key.length());
+    }
+    return key;
   }
 
   private void addedOnLoop(Lane lane, TaskState stored) {
@@ -526,7 +556,7 @@ public final class TaskEngine {
     if (!claimGuard.getAsBoolean()) return; // a node unsure of its lease takes nothing new
     int free = lane.claimablePermits();
     lane.claiming = true;
-    store.claim(lane.name, lane.limit, free, nodeId, now()).onComplete(ar -> {
+    store.claim(lane.name, permitLimitsOnLoop(), free, nodeId, now()).onComplete(ar -> {
       lane.claiming = false;
       if (ar.failed()) {
         LOG.warn("could not claim tasks of semaphore '{}' from the store ({}); trying again in {} ms", lane.name,
@@ -544,9 +574,38 @@ public final class TaskEngine {
         lane.dequeue(task.id());
         startOnLoop(lane, task);
       }
+      // fewer than it could while tasks still wait: other semaphores or per-key limits hold them
+      // back, so any permit freed anywhere may let them start
+      lane.heldBack = claimed.size() < free && lane.waiting() > 0;
       if (!claimed.isEmpty()) lineMovedOnLoop(lane);
       if (lane.claimAgain || claimed.size() == free) maybeClaimOnLoop(lane);
     });
+  }
+
+  /**
+   * What a claim must respect: every semaphore's limit and per-key limit now, and whether any
+   * waiting task takes several semaphores. Rebuilt only when one of those changed.
+   */
+  private PermitLimits permitLimitsOnLoop() {
+    boolean several = false;
+    for (Lane l : lanes.values()) several |= l.hasSeveralWaiting();
+    PermitLimits cached = permitLimits;
+    if (cached != null && cached.severalSemaphores() == several && limitsMatch(cached)) return cached;
+    Map<String, Integer> limits = new HashMap<>();
+    Map<String, Integer> perKey = new HashMap<>();
+    for (Lane l : lanes.values()) {
+      limits.put(l.name, l.limit);
+      if (l.perKey > 0) perKey.put(l.name, l.perKey);
+    }
+    permitLimits = new PermitLimits(Map.copyOf(limits), Map.copyOf(perKey), several);
+    return permitLimits;
+  }
+
+  private boolean limitsMatch(PermitLimits cached) {
+    for (Lane l : lanes.values()) {
+      if (cached.limitOf(l.name) != l.limit || cached.perKeyOf(l.name) != l.perKey) return false;
+    }
+    return true;
   }
 
   private void startOnLoop(Lane lane, TaskState claimed) {
@@ -557,6 +616,12 @@ public final class TaskEngine {
     LocalRun run = new LocalRun(claimed, type, lane, control);
     self[0] = run;
     lane.running.add(run);
+    for (String other : claimed.extraSemaphores()) {
+      Lane extra = lanes.get(other);
+      if (extra == null || extra == lane) continue;
+      extra.heldByOthers++;
+      run.extraLanes.add(extra);
+    }
     lane.peakRunning = Math.max(lane.peakRunning, lane.busy());
     runs.put(run.id(), run);
     LOG.debug("semaphore {} acquired by {} ({}/{})", lane.name, run.id(), lane.running.size(), lane.limit);
@@ -723,15 +788,25 @@ public final class TaskEngine {
   private void freePermitOnLoop(LocalRun run) {
     run.lane.running.remove(run);
     run.lane.finishing--;
+    for (Lane extra : run.extraLanes) extra.heldByOthers--;
     runs.remove(run.id());
   }
 
-  /** What follows a run's end: its scratch folder goes, the freed permit is offered, a drain may complete. */
+  /** What follows a run's end: its scratch folder goes, the freed permits are offered, a drain may complete. */
   private void afterRunOnLoop(LocalRun run) {
     Path scratch = run.control.scratchDirIfCreated();
     if (scratch != null) vertx.fileSystem().deleteRecursive(scratch.toString());
     maybeClaimOnLoop(run.lane);
+    run.extraLanes.forEach(this::maybeClaimOnLoop);
+    offerToHeldBackOnLoop();
     if (drained != null && runs.isEmpty()) drained.tryComplete();
+  }
+
+  /** A permit came free: lines whose tasks waited for other semaphores or their key's turn try again. */
+  private void offerToHeldBackOnLoop() {
+    for (Lane l : lanes.values()) {
+      if (l.heldBack) maybeClaimOnLoop(l);
+    }
   }
 
   private void prunedOnLoop(List<String> pruned) {
@@ -884,10 +959,24 @@ public final class TaskEngine {
     List<SemaphoreState> out = new ArrayList<>(lanes.size());
     for (Lane lane : lanes.values()) {
       ClusterStore.SemaphoreCount c = cluster == null ? null : cluster.getOrDefault(lane.name, new ClusterStore.SemaphoreCount(0, 0));
-      out.add(new SemaphoreState(lane.name, lane.limit, lane.configuredLimit, c == null ? lane.running.size() : c.running(),
-          c == null ? lane.waiting() : c.waiting(), lane.running.size(), lane.abandoned, lane.peakRunning));
+      int holdingHere = lane.running.size() + lane.heldByOthers;
+      out.add(new SemaphoreState(lane.name, lane.limit, lane.configuredLimit, c == null ? holdingHere : c.running(),
+          c == null ? lane.waiting() : c.waiting(), holdingHere, lane.abandoned, lane.peakRunning, lane.perKey,
+          lane.configuredPerKey, busiestKeysOnLoop(lane)));
     }
     return out;
+  }
+
+  /** The keys of the local runs holding a permit of the lane's semaphore, most runs first. */
+  private List<SemaphoreState.KeyCount> busiestKeysOnLoop(Lane lane) {
+    Map<String, Integer> byKey = new HashMap<>();
+    for (LocalRun run : runs.values()) {
+      String key = run.state().concurrencyKey();
+      if (key != null && (run.lane == lane || run.extraLanes.contains(lane))) byKey.merge(key, 1, Integer::sum);
+    }
+    return byKey.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(SemaphoreState.BUSIEST_KEYS).map(e -> new SemaphoreState.KeyCount(e.getKey(), e.getValue())).toList();
   }
 
   // ---------------------------------------------------------------- limits changed at run time
@@ -934,6 +1023,42 @@ public final class TaskEngine {
     });
   }
 
+  /**
+   * Changes a semaphore's per-key limit now (0: none) and keeps it in the store, as
+   * {@link #resize} keeps a limit. Lowering it lets running tasks finish; raising it starts
+   * waiting tasks at once. Answers the semaphore's new state.
+   */
+  public Future<SemaphoreState> changePerKey(String name, int perKey) {
+    if (perKey < 0) return Future.failedFuture(new IllegalArgumentException("a per-key limit is at least 0"));
+    return loop.compose(() -> {
+      Lane lane = lanes.get(name);
+      if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
+      int before = lane.perKey;
+      lane.limitChanges++;
+      lane.limitWrites++;
+      applyPerKeyOnLoop(lane, perKey, "changed through the API");
+      return store.putSemaphorePerKey(name, perKey == lane.configuredPerKey ? null : perKey)
+          .andThen(ar -> lane.limitWrites--)
+          .recover(e -> {
+            if (lane.perKey == perKey) applyPerKeyOnLoop(lane, before, "back: the store could not keep the new one");
+            return Future.failedFuture(e);
+          })
+          .compose(v -> {
+            limitChanged.accept(name);
+            return semaphores();
+          })
+          .map(all -> all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow());
+    });
+  }
+
+  private void applyPerKeyOnLoop(Lane lane, int perKey, String why) {
+    if (lane.perKey == perKey) return;
+    LOG.info("semaphore '{}': per-key limit {} -> {} ({}; configured {})", lane.name, lane.perKey, perKey, why,
+        lane.configuredPerKey);
+    lane.perKey = perKey;
+    maybeClaimOnLoop(lane);
+  }
+
   /** Reads every semaphore's limit from the store again (at start, and when another node changed one). */
   public Future<Void> reloadLimitsOnLoop() {
     loop.check();
@@ -949,13 +1074,16 @@ public final class TaskEngine {
     if (lane == null) return Future.succeededFuture();
     long changesBefore = lane.limitChanges;
     boolean writing = lane.limitWrites > 0;
-    return store.semaphoreLimit(name).map(stored -> {
+    Future<Integer> perKey = store.semaphorePerKey(name);
+    return store.semaphoreLimit(name).compose(stored -> perKey.map(storedPerKey -> {
       // changed here meanwhile, or a change of this node not yet stored: what this node did is newer
       if (writing || lane.limitWrites > 0 || lane.limitChanges != changesBefore) return null;
       int limit = stored == null ? lane.configuredLimit : stored;
       applyLimitOnLoop(lane, Math.max(1, limit), stored == null ? "as configured" : "as kept in the store");
+      applyPerKeyOnLoop(lane, storedPerKey == null ? lane.configuredPerKey : Math.max(0, storedPerKey),
+          storedPerKey == null ? "as configured" : "as kept in the store");
       return null;
-    });
+    }));
   }
 
   private void applyLimitOnLoop(Lane lane, int limit, String why) {
@@ -1096,16 +1224,16 @@ public final class TaskEngine {
 
   /** What another node announced about a task: enough to keep lines, runs and limits right here. */
   public record RemoteChange(Kind kind, String taskId, TaskStatus status, String semaphore, int priority, long seq,
-      String owner, boolean cancelRequested, String parentId, Instant runAt) {
+      String owner, boolean cancelRequested, String parentId, Instant runAt, boolean keyed, boolean severalSemaphores) {
     public enum Kind { ADDED, CHANGED, REMOVED }
 
     public static RemoteChange of(Kind kind, TaskState s) {
       return new RemoteChange(kind, s.id(), s.status(), s.semaphore(), s.priority(), s.seq(), s.owner(),
-          s.cancelRequested(), s.parentId(), s.runAt());
+          s.cancelRequested(), s.parentId(), s.runAt(), s.concurrencyKey() != null, !s.extraSemaphores().isEmpty());
     }
 
     public static RemoteChange removed(String taskId) {
-      return new RemoteChange(Kind.REMOVED, taskId, null, null, 0, 0, null, false, null, null);
+      return new RemoteChange(Kind.REMOVED, taskId, null, null, 0, 0, null, false, null, null, false, false);
     }
   }
 
@@ -1138,7 +1266,10 @@ public final class TaskEngine {
         } else if (run != null && change.cancelRequested() && run.status() == TaskStatus.RUNNING) {
           stopRunningOnLoop(run, LocalRun.StopReason.CANCEL); // cancelled on another node
         }
-        if (change.status().isTerminal() && lane != null) maybeClaimOnLoop(lane); // a permit came free there
+        if (change.status().isTerminal() && lane != null) { // a permit came free there
+          maybeClaimOnLoop(lane);
+          offerToHeldBackOnLoop();
+        }
       }
       case REMOVED -> {
         for (Lane lane : lanes.values()) {
@@ -1177,7 +1308,8 @@ public final class TaskEngine {
   }
 
   private static QueuedTask queuedTask(RemoteChange change) {
-    return new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId());
+    return new QueuedTask(change.taskId(), change.semaphore(), change.priority(), change.seq(), change.parentId(),
+        change.keyed(), change.severalSemaphores());
   }
 
   /**

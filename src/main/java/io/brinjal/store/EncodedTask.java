@@ -27,7 +27,7 @@ record EncodedTask(TaskState state, String params, String results) {
       return Future.failedFuture(new IllegalArgumentException("the key must point to the task"));
     }
     try {
-      return Future.succeededFuture(forInsert(task.inserted(0)));
+      return Future.succeededFuture(forInsert(task.inserted(0, 0)));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -58,5 +58,19 @@ record EncodedTask(TaskState state, String params, String results) {
 
   private static boolean isMillis(Instant t) {
     return t == null || t.getNano() % 1_000_000 == 0;
+  }
+
+  /** Extra semaphore names as one column: comma-separated (names are a-z, 0-9, _ and -). */
+  static String joinNames(java.util.List<String> names) {
+    return String.join(",", names);
+  }
+
+  static java.util.List<String> splitNames(String column) {
+    return column == null || column.isEmpty() ? java.util.List.of() : java.util.List.of(column.split(","));
+  }
+
+  /** No key is stored as '' (not NULL), so the key index holds every waiting task and '' groups the keyless. */
+  static String keyColumn(String key) {
+    return key == null ? "" : key;
   }
 }

@@ -29,8 +29,8 @@ public final class MemoryTaskStore implements TaskStore {
   /** At most this many finished tasks pruned per write, so one write never grows without bound. */
   static final int PRUNE_BATCH = 1000;
 
-  private static final Comparator<TaskState> CLAIM_ORDER =
-      Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::seq);
+  private static final Comparator<TaskState> CLAIM_ORDER = Comparator.comparingInt((TaskState t) -> -t.priority())
+      .thenComparingLong(TaskState::turn).thenComparingLong(TaskState::seq);
   private static final Comparator<TaskState> RUN_AT_ORDER =
       Comparator.comparing(TaskState::runAt).thenComparingLong(TaskState::seq);
   private static final Comparator<TaskState> FINISH_ORDER =
@@ -44,6 +44,10 @@ public final class MemoryTaskStore implements TaskStore {
   private final NavigableMap<Long, TaskState> bySeq = new TreeMap<>();
   private final Map<String, TreeSet<TaskState>> queuedBySemaphore = new HashMap<>();
   private final Map<String, Integer> permitsHeld = new HashMap<>();
+  /** Tasks holding permits (running, cancelling), for claims that count every semaphore a task takes. */
+  private final Map<String, TaskState> holding = new LinkedHashMap<>();
+  /** The turns (fair tags) of the waiting keyed tasks, per semaphore and key, with how many have each. */
+  private final Map<String, TreeMap<Long, Integer>> waitingTurns = new HashMap<>();
   private final TreeSet<TaskState> scheduled = new TreeSet<>(RUN_AT_ORDER);
   private final TreeSet<TaskState> finishedDone = new TreeSet<>(FINISH_ORDER);
   private final TreeSet<TaskState> finishedOther = new TreeSet<>(FINISH_ORDER);
@@ -91,7 +95,8 @@ public final class MemoryTaskStore implements TaskStore {
       throw new IllegalArgumentException("a new task must be queued or scheduled");
     }
     if (byId.containsKey(task.id())) throw new IllegalArgumentException("task " + task.id() + " exists already");
-    TaskState stored = task.inserted(++lastSeq);
+    long seq = ++lastSeq;
+    TaskState stored = task.inserted(seq, fairTagOf(task, seq));
     put(null, stored);
     return stored;
   }
@@ -123,13 +128,30 @@ public final class MemoryTaskStore implements TaskStore {
   }
 
   @Override
-  public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
+  public Future<List<TaskState>> claim(String semaphore, PermitLimits limits, int max, String owner, Instant now) {
     return loop.call(() -> {
-      List<TaskState> claimed = new ArrayList<>();
       TreeSet<TaskState> waiting = queuedBySemaphore.get(semaphore);
-      int room = Math.min(max, limit - permitsHeld.getOrDefault(semaphore, 0));
-      while (waiting != null && !waiting.isEmpty() && claimed.size() < room) {
-        TaskState next = waiting.first();
+      if (waiting == null) return List.of();
+      List<TaskState> chosen = new ArrayList<>();
+      if (!limits.needsCheckedClaim(semaphore)) { // the first ones in line, as many as the limit leaves room for
+        int room = Math.min(max, limits.limitOf(semaphore) - permitsHeld.getOrDefault(semaphore, 0));
+        for (TaskState t : waiting) {
+          if (chosen.size() >= room) break;
+          if (t.extraSemaphores().isEmpty()) chosen.add(t); // one with several: only a checked claim takes it
+        }
+      } else {
+        PermitCounts counts = new PermitCounts();
+        holding.values().forEach(counts::add);
+        int scanned = 0;
+        for (TaskState t : waiting) {
+          if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore) || scanned++ >= CLAIM_SCAN) break;
+          if (!counts.fits(t.semaphore(), t.extraSemaphores(), t.concurrencyKey(), limits)) continue;
+          counts.add(t);
+          chosen.add(t);
+        }
+      }
+      List<TaskState> claimed = new ArrayList<>(chosen.size());
+      for (TaskState next : chosen) {
         TaskState running = next.next().status(TaskStatus.RUNNING).owner(owner).startedAt(now)
             .attempt(next.attempt() + 1).cancelRequested(false).build();
         put(next, running);
@@ -252,13 +274,34 @@ public final class MemoryTaskStore implements TaskStore {
     }
   }
 
+  /**
+   * A keyed task's turn: right after its key's last waiting one; the first waiting one of its key
+   * takes the turn at the head of the line (a key that arrives late joins the current round, not
+   * the back), or, with nobody waiting, its own seq (turns are on the scale of seqs).
+   */
+  private long fairTagOf(TaskState task, long seq) {
+    if (task.concurrencyKey() == null) return TaskState.NO_TAG;
+    TreeMap<Long, Integer> turns = waitingTurns.get(turnsKey(task));
+    if (turns != null) return turns.lastKey() + 1;
+    TreeSet<TaskState> waiting = queuedBySemaphore.get(task.semaphore());
+    return waiting == null ? seq : waiting.first().turn();
+  }
+
+  private static String turnsKey(TaskState t) {
+    return t.semaphore() + '\u0000' + t.concurrencyKey();
+  }
+
   private void index(TaskState t) {
     if (t.status() == TaskStatus.SCHEDULED) {
       scheduled.add(t);
     } else if (t.status() == TaskStatus.QUEUED) {
       queuedBySemaphore.computeIfAbsent(t.semaphore(), s -> new TreeSet<>(CLAIM_ORDER)).add(t);
+      if (t.concurrencyKey() != null) {
+        waitingTurns.computeIfAbsent(turnsKey(t), k -> new TreeMap<>()).merge(t.fairTag(), 1, Integer::sum);
+      }
     } else if (t.holdsPermit()) {
-      permitsHeld.merge(t.semaphore(), 1, Integer::sum);
+      for (String s : t.semaphores()) permitsHeld.merge(s, 1, Integer::sum);
+      holding.put(t.id(), t);
     } else if (t.status() == TaskStatus.DONE) {
       finishedDone.add(t);
     } else if (t.isTerminal()) {
@@ -273,8 +316,14 @@ public final class MemoryTaskStore implements TaskStore {
       TreeSet<TaskState> waiting = queuedBySemaphore.get(t.semaphore());
       waiting.remove(t);
       if (waiting.isEmpty()) queuedBySemaphore.remove(t.semaphore());
+      if (t.concurrencyKey() != null) {
+        TreeMap<Long, Integer> turns = waitingTurns.get(turnsKey(t));
+        if (turns.merge(t.fairTag(), -1, Integer::sum) == 0) turns.remove(t.fairTag());
+        if (turns.isEmpty()) waitingTurns.remove(turnsKey(t));
+      }
     } else if (t.holdsPermit()) {
-      permitsHeld.merge(t.semaphore(), -1, Integer::sum);
+      for (String s : t.semaphores()) permitsHeld.merge(s, -1, Integer::sum);
+      holding.remove(t.id());
     } else if (t.status() == TaskStatus.DONE) {
       finishedDone.remove(t);
     } else if (t.isTerminal()) {

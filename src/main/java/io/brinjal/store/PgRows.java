@@ -19,14 +19,17 @@ final class PgRows {
   /** Every column, in the order {@link #read} expects them. */
   static final String COLUMNS = "seq, id, version, parent_id, task_type, semaphore, status, progress, heading, body, img, "
       + "results, params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts, extra_semaphores, concurrency_key, fair_tag";
 
   /** The columns {@link #bind} writes, in its order: all but {@code seq} and {@code id}. */
   static final String FIELDS = "version, parent_id, task_type, semaphore, status, progress, heading, body, img, results, "
       + "params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts, extra_semaphores, concurrency_key";
 
-  static final int FIELD_COUNT = 25;
+  static final int FIELD_COUNT = 27;
+
+  /** How many {@link #COLUMNS} there are: seq, id, the {@link #FIELDS} and fair_tag. */
+  static final int COLUMN_COUNT = FIELD_COUNT + 3;
 
   /**
    * The columns a write after the insert changes, in {@link #bindMutable}'s order: what is fixed at
@@ -94,7 +97,9 @@ final class PgRows {
         .addInteger(s.attempt())
         .addBoolean(s.cancelRequested())
         .addLong(millis(s.runAt()))
-        .addInteger(s.maxAttempts());
+        .addInteger(s.maxAttempts())
+        .addString(EncodedTask.joinNames(s.extraSemaphores()))
+        .addString(EncodedTask.keyColumn(s.concurrencyKey()));
   }
 
   /** Adds the {@link #MUTABLE_FIELDS} of {@code e} to {@code tuple}, in order. */
@@ -160,7 +165,10 @@ final class PgRows {
         row.getInteger(23),
         row.getBoolean(24),
         instant(row.getLong(25)),
-        row.getInteger(26));
+        row.getInteger(26),
+        EncodedTask.splitNames(row.getString(27)),
+        row.getString(28),
+        row.getLong(29) == null ? TaskState.NO_TAG : row.getLong(29));
   }
 
   private static Instant instant(Long millis) {

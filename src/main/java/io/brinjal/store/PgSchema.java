@@ -108,7 +108,18 @@ final class PgSchema {
       List.of(
           "ALTER TABLE brinjal_tasks ADD COLUMN run_at bigint",
           "ALTER TABLE brinjal_tasks ADD COLUMN max_attempts integer NOT NULL DEFAULT 1",
-          "CREATE INDEX brinjal_tasks_scheduled ON brinjal_tasks (run_at, seq) WHERE status = 'scheduled'"));
+          "CREATE INDEX brinjal_tasks_scheduled ON brinjal_tasks (run_at, seq) WHERE status = 'scheduled'"),
+      // 5: several semaphores per task, per-key limits and round-robin turns among keys: the
+      // line is ordered by turn within a priority (a keyed task's fair_tag, else its seq)
+      List.of(
+          "ALTER TABLE brinjal_tasks ADD COLUMN extra_semaphores text NOT NULL DEFAULT ''",
+          "ALTER TABLE brinjal_tasks ADD COLUMN concurrency_key text NOT NULL DEFAULT ''",
+          "ALTER TABLE brinjal_tasks ADD COLUMN fair_tag bigint",
+          "DROP INDEX brinjal_tasks_queued",
+          "CREATE INDEX brinjal_tasks_queued ON brinjal_tasks (semaphore, priority DESC, (coalesce(fair_tag, seq)), seq) "
+              + "WHERE status = 'queued'",
+          "CREATE INDEX brinjal_tasks_queued_keys ON brinjal_tasks (semaphore, concurrency_key, fair_tag) "
+              + "WHERE status = 'queued' AND fair_tag IS NOT NULL"));
 
   /** The schema version this code writes. */
   static int latest() {

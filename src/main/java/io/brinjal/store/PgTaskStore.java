@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,8 +122,19 @@ public final class PgTaskStore implements ClusterStore {
   private static final String TOMBSTONES = "rm AS (INSERT INTO brinjal_removed (id, removed_at) SELECT id, " + NOW_MS
       + " FROM del), ";
 
-  static final String INSERT = "INSERT INTO brinjal_tasks (id, " + PgRows.FIELDS + ", changed_at) VALUES ($1, "
-      + PgRows.placeholders(2) + ", " + NOW_MS + ") RETURNING seq";
+  /**
+   * A keyed task takes its turn (fair_tag) right after its key's last waiting one; the first
+   * waiting task of a key takes the turn at the head of the line (a key that arrives late joins
+   * the current round), or, with nobody waiting, about its own seq. Turns are on the scale of
+   * seqs, so a task without a key (its turn is its seq) waits by arrival; it costs no lookup.
+   */
+  static final String INSERT = "INSERT INTO brinjal_tasks (id, " + PgRows.FIELDS + ", changed_at, fair_tag) VALUES ($1, "
+      + PgRows.placeholders(2) + ", " + NOW_MS + ", CASE WHEN $" + (PgRows.FIELD_COUNT + 1) + " = '' THEN NULL ELSE coalesce("
+      + "(SELECT max(fair_tag) + 1 FROM brinjal_tasks WHERE semaphore = $5 AND status = 'queued' "
+      + "AND concurrency_key = $" + (PgRows.FIELD_COUNT + 1) + " AND fair_tag IS NOT NULL), "
+      + "(SELECT coalesce(fair_tag, seq) FROM brinjal_tasks WHERE semaphore = $5 AND status = 'queued' "
+      + "ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT 1), "
+      + "(SELECT coalesce(max(seq), 0) + 1 FROM brinjal_tasks)) END) RETURNING seq, fair_tag";
   /** The common write: the version expected, and a stored state that is not finished (counts unchanged). */
   static final String UPDATE_LIVE = "UPDATE brinjal_tasks SET " + PgRows.mutableAssignments(1) + STAMP + " WHERE id = $"
       + (PgRows.MUTABLE_COUNT + 1) + " AND version = $" + (PgRows.MUTABLE_COUNT + 2) + " AND status NOT IN " + TERMINAL;
@@ -166,9 +178,9 @@ public final class PgTaskStore implements ClusterStore {
   private static String claim(String memberCte, String roomFactor) {
     return "WITH " + memberCte + "room AS ("
         + "SELECT GREATEST(LEAST($2::bigint, " + LIMIT_NOW + " - count(*)), 0)" + roomFactor + " AS n FROM brinjal_tasks "
-        + "WHERE semaphore = $1 AND status IN " + HOLDING_STATUSES + "), "
-        + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' "
-        + "ORDER BY priority DESC, seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
+        + "WHERE status IN " + HOLDING_STATUSES + " AND (semaphore = $1 OR " + HOLDS_AS_EXTRA + ")), "
+        + "pick AS (SELECT seq FROM brinjal_tasks WHERE semaphore = $1 AND status = 'queued' AND extra_semaphores = '' "
+        + "ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT (SELECT n FROM room) FOR UPDATE SKIP LOCKED) "
         + "UPDATE brinjal_tasks t SET status = 'running', version = t.version + 1, owner = $4, "
         // when the permit was really taken: a claim may wait for the semaphore's lock, meanwhile
         // another node's task may end; never before the time the caller passed
@@ -177,6 +189,19 @@ public final class PgTaskStore implements ClusterStore {
         + "RETURNING " + prefixed("t.", PgRows.COLUMNS);
   }
   /** Scheduled tasks whose time has come, queued; rows another node is promoting are skipped. */
+  /** A row that holds semaphore $1 besides its own. */
+  private static final String HOLDS_AS_EXTRA = "(extra_semaphores <> '' AND $1 = ANY (string_to_array(extra_semaphores, ',')))";
+  /** Locks another semaphore of a task for a checked claim, or answers false at once (never waits: no deadlock). */
+  static final String TRY_SEMAPHORE_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended('brinjal-sem:' || $1, 0))";
+  static final String MEMBER = "SELECT node_id FROM brinjal_nodes WHERE node_id = $1 FOR KEY SHARE";
+  static final String CHECKED_LINE = "SELECT seq, extra_semaphores, concurrency_key FROM brinjal_tasks "
+      + "WHERE semaphore = $1 AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT $2";
+  static final String HOLDERS = "SELECT semaphore, extra_semaphores, concurrency_key FROM brinjal_tasks WHERE status IN "
+      + HOLDING_STATUSES;
+  static final String SEMAPHORE_SETTINGS = "SELECT key, value FROM brinjal_meta WHERE key LIKE 'semaphore\\_%'";
+  static final String CLAIM_SEQS = "UPDATE brinjal_tasks t SET status = 'running', version = t.version + 1, owner = $2, "
+      + "started_at = GREATEST($3::bigint, " + NOW_MS + "), attempt = t.attempt + 1, cancel_requested = false, "
+      + "changed_at = " + NOW_MS + " WHERE t.seq = ANY ($1) AND t.status = 'queued' RETURNING " + prefixed("t.", PgRows.COLUMNS);
   static final String PROMOTE_DUE = "WITH pick AS (SELECT seq FROM brinjal_tasks WHERE status = 'scheduled' "
       + "AND run_at <= $1 ORDER BY run_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
       + "UPDATE brinjal_tasks t SET status = 'queued', run_at = NULL, version = t.version + 1, changed_at = " + NOW_MS
@@ -222,8 +247,8 @@ public final class PgTaskStore implements ClusterStore {
       + " ORDER BY seq FOR UPDATE";
   static final String HOLDING_OF_OWNER = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE status IN "
       + HOLDING_STATUSES + " AND owner = $1 ORDER BY seq FOR UPDATE";
-  static final String QUEUED = "SELECT id, semaphore, priority, seq, parent_id FROM brinjal_tasks "
-      + "WHERE status = 'queued' ORDER BY priority DESC, seq";
+  static final String QUEUED = "SELECT id, semaphore, priority, seq, parent_id, concurrency_key <> '', extra_semaphores <> '' "
+      + "FROM brinjal_tasks WHERE status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq";
   static final String LIST = "SELECT " + PgRows.COLUMNS + " FROM brinjal_tasks WHERE seq > $1 AND seq <= $2 "
       + "ORDER BY seq LIMIT $3";
   static final String COUNT_BY_STATUS = "SELECT status, count(*) FROM brinjal_tasks GROUP BY status";
@@ -718,9 +743,16 @@ public final class PgTaskStore implements ClusterStore {
     return EncodedTask.forNewTask(task, null).compose(e -> {
       Tuple tuple = PgRows.bind(Tuple.tuple().addString(e.state().id()), e);
       return run(true, "insert", p -> p.preparedQuery(INSERT).execute(tuple)
-          .map(rows -> e.state().inserted(rows.iterator().next().getLong(0)))
+          .map(rows -> inserted(e, rows))
           .recover(ex -> duplicateId(e, ex)));
     });
+  }
+
+  /** The state an INSERT … RETURNING seq, fair_tag stored. */
+  private static TaskState inserted(EncodedTask e, RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    Long fairTag = row.getLong(1);
+    return e.state().inserted(row.getLong(0), fairTag == null ? TaskState.NO_TAG : fairTag);
   }
 
   @Override
@@ -735,7 +767,7 @@ public final class PgTaskStore implements ClusterStore {
         return c.preparedQuery(INSERT).execute(insert)
             .compose(rows -> c.preparedQuery(KEYS_EXPIRED_DELETE)
                 .execute(Tuple.of(now.toEpochMilli(), (long) EXPIRED_KEYS_PER_INSERT))
-                .map(v -> KeyedInsert.inserted(e.state().inserted(rows.iterator().next().getLong(0)))));
+                .map(v -> KeyedInsert.inserted(inserted(e, rows))));
       })).recover(ex -> duplicateId(e, ex)));
     });
   }
@@ -761,24 +793,104 @@ public final class PgTaskStore implements ClusterStore {
   }
 
   @Override
-  public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
+  public Future<List<TaskState>> claim(String semaphore, PermitLimits limits, int max, String owner, Instant now) {
     Objects.requireNonNull(semaphore, "semaphore");
+    int limit = limits.limitOf(semaphore);
     if (max <= 0 || limit <= 0) return run(false, "claim", p -> Future.succeededFuture(List.of()));
     Long startedAt = now == null ? null : now.toEpochMilli();
     Timer timer = claimTimer;
     long start = System.nanoTime();
-    String sql = owner != null && joined.contains(owner) ? CLAIM_AS_MEMBER : CLAIM;
-    return run(true, "claim", p -> transaction(p,
+    boolean member = owner != null && joined.contains(owner);
+    String sql = member ? CLAIM_AS_MEMBER : CLAIM;
+    Future<List<TaskState>> claimed = limits.needsCheckedClaim(semaphore)
+        ? run(true, "claim", p -> p.withTransaction(c -> checkedClaim(c, semaphore, limits, max, owner, member, startedAt)))
+        : run(true, "claim", p -> transaction(p,
             new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)),
             new Statement(sql, Tuple.of(semaphore, (long) max, (long) limit, owner, startedAt)))
-        .map(results -> {
-          List<TaskState> claimed = tasks(results.get(1));
-          claimed.sort(Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::seq));
-          return claimed;
+            .map(results -> tasks(results.get(1))));
+    return claimed
+        .map(tasks -> {
+          List<TaskState> inOrder = new ArrayList<>(tasks);
+          inOrder.sort(Comparator.comparingInt((TaskState t) -> -t.priority()).thenComparingLong(TaskState::turn)
+              .thenComparingLong(TaskState::seq));
+          return inOrder;
         })
         .onComplete(ar -> {
           if (timer != null) timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
+  }
+
+  /**
+   * A claim that looks past tasks that do not fit (see {@link PermitCounts}), in several round
+   * trips of one transaction: the semaphore's lock, then its line; then a try-lock of each other
+   * semaphore the line's tasks take (one that another claim holds is passed over this time:
+   * try-locks never wait, so two claims cannot deadlock); then every holder and the limits kept
+   * in the store, read after those locks so no claim of those semaphores commits in between;
+   * then the tasks that fit, stored as running.
+   */
+  private Future<List<TaskState>> checkedClaim(SqlConnection c, String semaphore, PermitLimits asked, int max,
+      String owner, boolean member, Long startedAt) {
+    Future<Boolean> mayClaim = c.preparedQuery(SEMAPHORE_LOCK).execute(Tuple.of(semaphore))
+        .compose(v -> member ? c.preparedQuery(MEMBER).execute(Tuple.of(owner)).map(rows -> rows.size() > 0)
+            : Future.succeededFuture(true));
+    return mayClaim.compose(may -> !may ? Future.succeededFuture(List.<TaskState>of())
+        : c.preparedQuery(CHECKED_LINE).execute(Tuple.of(semaphore, (long) CLAIM_SCAN)).compose(line -> {
+          java.util.TreeSet<String> others = new java.util.TreeSet<>();
+          for (Row r : line) others.addAll(EncodedTask.splitNames(r.getString(1)));
+          others.remove(semaphore);
+          java.util.Set<String> locked = new java.util.HashSet<>(List.of(semaphore));
+          Future<Void> locking = Future.succeededFuture();
+          for (String other : others) {
+            locking = locking.compose(v -> c.preparedQuery(TRY_SEMAPHORE_LOCK).execute(Tuple.of(other))
+                .map(rows -> {
+                  if (rows.iterator().next().getBoolean(0)) locked.add(other);
+                  return null;
+                }));
+          }
+          return locking
+              .compose(v -> c.query(SEMAPHORE_SETTINGS).execute())
+              .compose(settings -> c.query(HOLDERS).execute().compose(holders -> {
+                PermitLimits limits = storedOver(asked, settings);
+                PermitCounts counts = new PermitCounts();
+                for (Row h : holders) {
+                  counts.add(h.getString(0), EncodedTask.splitNames(h.getString(1)), keyOf(h.getString(2)));
+                }
+                List<Long> chosen = new ArrayList<>();
+                for (Row r : line) {
+                  if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore)) break;
+                  List<String> extra = EncodedTask.splitNames(r.getString(1));
+                  String key = keyOf(r.getString(2));
+                  if (!locked.containsAll(extra) || !counts.fits(semaphore, extra, key, limits)) continue;
+                  counts.add(semaphore, extra, key);
+                  chosen.add(r.getLong(0));
+                }
+                if (chosen.isEmpty()) return Future.succeededFuture(List.<TaskState>of());
+                return c.preparedQuery(CLAIM_SEQS).execute(Tuple.of(chosen.toArray(new Long[0]), owner, startedAt))
+                    .map(PgTaskStore::tasks);
+              }));
         }));
+  }
+
+  /** The limits a caller passed, with those kept in the store (set at run time for every node) over them. */
+  private static PermitLimits storedOver(PermitLimits asked, RowSet<Row> settings) {
+    Map<String, Integer> limits = new HashMap<>(asked.limits());
+    Map<String, Integer> perKey = new HashMap<>(asked.perKey());
+    for (Row r : settings) {
+      String key = r.getString(0);
+      Integer value;
+      try {
+        value = Integer.valueOf(r.getString(1).trim());
+      } catch (NumberFormatException e) {
+        continue; // not ours: the configured value applies
+      }
+      if (key.startsWith("semaphore_limit:")) limits.put(key.substring("semaphore_limit:".length()), value);
+      else if (key.startsWith("semaphore_per_key:")) perKey.put(key.substring("semaphore_per_key:".length()), value);
+    }
+    return new PermitLimits(limits, perKey, asked.severalSemaphores());
+  }
+
+  private static String keyOf(String column) {
+    return column == null || column.isEmpty() ? null : column;
   }
 
   @Override
@@ -1039,11 +1151,20 @@ public final class PgTaskStore implements ClusterStore {
   /** Under the semaphore's claim lock: a claim in flight finishes first, every later one sees the new limit. */
   @Override
   public Future<Void> putSemaphoreLimit(String semaphore, Integer limit) {
+    return putSemaphoreSetting(semaphore, TaskStore.semaphoreLimitKey(semaphore), limit);
+  }
+
+  @Override
+  public Future<Void> putSemaphorePerKey(String semaphore, Integer perKey) {
+    return putSemaphoreSetting(semaphore, TaskStore.semaphorePerKeyKey(semaphore), perKey);
+  }
+
+  /** Under the semaphore's lock, which every claim of it takes: no claim after this uses the old value. */
+  private Future<Void> putSemaphoreSetting(String semaphore, String key, Integer value) {
     Objects.requireNonNull(semaphore, "semaphore");
-    String key = TaskStore.semaphoreLimitKey(semaphore);
-    Statement write = limit == null ? new Statement(META_DELETE, Tuple.of(key))
-        : new Statement(META_PUT, Tuple.of(key, Integer.toString(limit)));
-    return run(true, "putSemaphoreLimit", p -> transaction(p, new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)), write)
+    Statement write = value == null ? new Statement(META_DELETE, Tuple.of(key))
+        : new Statement(META_PUT, Tuple.of(key, Integer.toString(value)));
+    return run(true, "putSemaphoreSetting", p -> transaction(p, new Statement(SEMAPHORE_LOCK, Tuple.of(semaphore)), write)
         .mapEmpty());
   }
 
@@ -1162,7 +1283,8 @@ public final class PgTaskStore implements ClusterStore {
     return run(false, "queued", p -> p.query(QUEUED).execute().map(rows -> {
       List<QueuedTask> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        out.add(new QueuedTask(r.getString(0), r.getString(1), r.getInteger(2), r.getLong(3), r.getString(4)));
+        out.add(new QueuedTask(r.getString(0), r.getString(1), r.getInteger(2), r.getLong(3), r.getString(4),
+            r.getBoolean(5), r.getBoolean(6)));
       }
       return out;
     }));
@@ -1562,7 +1684,7 @@ public final class PgTaskStore implements ClusterStore {
           long asOf = Long.MIN_VALUE;
           String[] ids = new String[0];
           Long[] ats = new Long[0];
-          int stampColumn = PgRows.FIELD_COUNT + 2;
+          int stampColumn = PgRows.COLUMN_COUNT; // changed_at, right after the task's columns
           for (Row r : rows) {
             asOf = r.getLong(stampColumn + 1);
             if (r.getValue(stampColumn + 2) != null) {

@@ -19,14 +19,14 @@ final class SqliteRows {
   /** Every column, in the order {@link #read} expects them. */
   static final String COLUMNS = "seq, id, version, parent_id, task_type, semaphore, status, progress, heading, body, img, "
       + "results, params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts, extra_semaphores, concurrency_key, fair_tag";
 
   /** The columns {@link #bind} writes, in its order: all but {@code seq} and {@code id}. */
   static final String FIELDS = "version, parent_id, task_type, semaphore, status, progress, heading, body, img, results, "
       + "params, created_at, started_at, completed_at, error_type, error_message, error_traceback, abandoned, "
-      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts";
+      + "run_timeout_ms, priority, owner, attempt, cancel_requested, run_at, max_attempts, extra_semaphores, concurrency_key";
 
-  static final int FIELD_COUNT = 25;
+  static final int FIELD_COUNT = 27;
 
   /** {@code FIELDS} as {@code a = ?, b = ?, …} for an UPDATE. */
   static final String ASSIGNMENTS = String.join(" = ?, ", FIELDS.split(", ")) + " = ?";
@@ -78,6 +78,8 @@ final class SqliteRows {
     ps.setInt(i++, s.cancelRequested() ? 1 : 0);
     setMillis(ps, i++, s.runAt());
     ps.setInt(i++, s.maxAttempts());
+    ps.setString(i++, EncodedTask.joinNames(s.extraSemaphores()));
+    ps.setString(i++, EncodedTask.keyColumn(s.concurrencyKey()));
     return i;
   }
 
@@ -150,7 +152,15 @@ final class SqliteRows {
         rs.getInt(24),
         rs.getInt(25) != 0,
         millis(rs, 26),
-        rs.getInt(27));
+        rs.getInt(27),
+        EncodedTask.splitNames(rs.getString(28)),
+        rs.getString(29),
+        fairTag(rs));
+  }
+
+  private static long fairTag(ResultSet rs) throws SQLException {
+    long v = rs.getLong(30);
+    return rs.wasNull() ? TaskState.NO_TAG : v;
   }
 
   static Instant millis(ResultSet rs, int index) throws SQLException {

@@ -78,7 +78,19 @@ final class SqliteSchema {
           // delayed starts and retries: a scheduled task queues at run_at; attempts are bounded
           "ALTER TABLE tasks ADD COLUMN run_at INTEGER",
           "ALTER TABLE tasks ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 1",
-          "CREATE INDEX tasks_scheduled ON tasks (run_at, seq) WHERE status = 'scheduled'"));
+          "CREATE INDEX tasks_scheduled ON tasks (run_at, seq) WHERE status = 'scheduled'"),
+      List.of(
+          // several semaphores per task, per-key limits, and round-robin turns among keys: the
+          // waiting line is ordered by turn within a priority: a keyed task's fair_tag, else its
+          // seq; the key index finds a key's last turn when one of its tasks is added
+          "ALTER TABLE tasks ADD COLUMN extra_semaphores TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE tasks ADD COLUMN concurrency_key TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE tasks ADD COLUMN fair_tag INTEGER",
+          "DROP INDEX tasks_queued",
+          "CREATE INDEX tasks_queued ON tasks (semaphore, priority DESC, coalesce(fair_tag, seq), seq, id, parent_id, "
+              + "concurrency_key, extra_semaphores) WHERE status = 'queued'",
+          "CREATE INDEX tasks_queued_keys ON tasks (semaphore, concurrency_key, fair_tag) "
+              + "WHERE status = 'queued' AND fair_tag IS NOT NULL"));
 
   /** The schema version this code writes. */
   static int latest() {

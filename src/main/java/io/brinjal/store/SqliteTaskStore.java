@@ -74,8 +74,20 @@ public final class SqliteTaskStore implements TaskStore {
 
   // ---------------------------------------------------------------- SQL (package-private: the tests check their plans)
 
-  static final String INSERT = "INSERT INTO tasks (id, " + SqliteRows.FIELDS + ") VALUES (?, " + SqliteRows.PLACEHOLDERS
-      + ") RETURNING seq";
+  /**
+   * A keyed task takes its turn (fair_tag) right after its key's last waiting one; the first
+   * waiting task of a key takes the turn at the head of the line (a key that arrives late joins
+   * the current round, not the back), or, with nobody waiting, its own seq. Turns are on the
+   * scale of seqs, so a task without a key (its turn is its seq) waits by arrival among them; it
+   * costs no lookup.
+   */
+  static final String INSERT = "INSERT INTO tasks (id, " + SqliteRows.FIELDS + ", fair_tag) VALUES (?, "
+      + SqliteRows.PLACEHOLDERS + ", CASE WHEN ? = '' THEN NULL ELSE coalesce("
+      + "(SELECT max(fair_tag) + 1 FROM tasks INDEXED BY tasks_queued_keys WHERE semaphore = ? "
+      + "AND status = 'queued' AND concurrency_key = ? AND fair_tag IS NOT NULL), "
+      + "(SELECT coalesce(fair_tag, seq) FROM tasks INDEXED BY tasks_queued WHERE semaphore = ? "
+      + "AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT 1), "
+      + "(SELECT coalesce(max(seq), 0) + 1 FROM tasks)) END) RETURNING seq, fair_tag";
   static final String UPDATE = "UPDATE tasks SET " + SqliteRows.MUTABLE_ASSIGNMENTS + " WHERE seq = ? AND version = ?";
   static final String BY_ID = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE id = ?";
   static final String BY_SEQ = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE seq = ?";
@@ -89,10 +101,19 @@ public final class SqliteTaskStore implements TaskStore {
   static final String DELETE_BY_SEQ = "DELETE FROM tasks WHERE seq = ?";
   // the hot statements name their index: without statistics (no ANALYZE) the planner may prefer
   // tasks_status and sort, which is O(rows of that status) rather than O(log n)
-  static final String COUNT_HOLDING =
-      "SELECT COUNT(*) FROM tasks INDEXED BY tasks_holding WHERE semaphore = ? AND status IN ('running', 'cancelling')";
+  /** Holders of a semaphore: their own, or one of their extra ones (all holders are few: a scan of the index is cheap). */
+  static final String COUNT_HOLDING = "SELECT COUNT(*) FROM tasks INDEXED BY tasks_holding WHERE status IN "
+      + "('running', 'cancelling') AND (semaphore = ?1 OR (extra_semaphores <> '' "
+      + "AND instr(',' || extra_semaphores || ',', ',' || ?1 || ',') > 0))";
   static final String NEXT_QUEUED = "SELECT " + SqliteRows.COLUMNS
-      + " FROM tasks INDEXED BY tasks_queued WHERE semaphore = ? AND status = 'queued' ORDER BY priority DESC, seq LIMIT ?";
+      + " FROM tasks INDEXED BY tasks_queued WHERE semaphore = ? AND status = 'queued' AND extra_semaphores = '' "
+      + "ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT ?";
+  /** What decides whether a holder leaves room: the semaphores it holds and its key. */
+  static final String HOLDERS = "SELECT semaphore, extra_semaphores, concurrency_key FROM tasks INDEXED BY tasks_holding "
+      + "WHERE status IN ('running', 'cancelling')";
+  /** A semaphore's waiting line, in claim order, with what decides whether each task fits. */
+  static final String LINE = "SELECT seq, extra_semaphores, concurrency_key FROM tasks INDEXED BY tasks_queued "
+      + "WHERE semaphore = ? AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT ?";
   static final String CLAIM = "UPDATE tasks SET status = 'running', version = ?, owner = ?, started_at = ?, attempt = ?, "
       + "cancel_requested = 0 WHERE seq = ? AND version = ?";
   static final String DUE = "SELECT " + SqliteRows.COLUMNS + " FROM tasks INDEXED BY tasks_scheduled "
@@ -110,8 +131,8 @@ public final class SqliteTaskStore implements TaskStore {
       + " FROM tasks WHERE status IN ('running', 'cancelling') ORDER BY seq";
   static final String HOLDING_OF_OWNER = "SELECT " + SqliteRows.COLUMNS
       + " FROM tasks WHERE status IN ('running', 'cancelling') AND owner = ? ORDER BY seq";
-  static final String QUEUED = "SELECT id, semaphore, priority, seq, parent_id FROM tasks INDEXED BY tasks_queued "
-      + "WHERE status = 'queued' ORDER BY priority DESC, seq";
+  static final String QUEUED = "SELECT id, semaphore, priority, seq, parent_id, concurrency_key, extra_semaphores "
+      + "FROM tasks INDEXED BY tasks_queued WHERE status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq";
   static final String LIST = "SELECT " + SqliteRows.COLUMNS + " FROM tasks WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
   static final String LIST_STATUS = "SELECT " + SqliteRows.COLUMNS
       + " FROM tasks WHERE status = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
@@ -296,18 +317,26 @@ public final class SqliteTaskStore implements TaskStore {
   private static TaskState insertOn(SqliteConnection c, EncodedTask e) throws SQLException {
     PreparedStatement ps = c.prepare(INSERT);
     ps.setString(1, e.state().id());
-    SqliteRows.bind(ps, 2, e);
+    int i = SqliteRows.bind(ps, 2, e);
+    String key = EncodedTask.keyColumn(e.state().concurrencyKey());
+    ps.setString(i++, key);
+    ps.setString(i++, e.state().semaphore());
+    ps.setString(i++, key);
+    ps.setString(i, e.state().semaphore());
     long seq;
+    long fairTag;
     try (ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) throw new IllegalStateException("INSERT … RETURNING answered no row");
       seq = rs.getLong(1);
+      fairTag = rs.getLong(2);
+      if (rs.wasNull()) fairTag = TaskState.NO_TAG;
     } catch (SQLException ex) {
       if (SqliteConnection.primaryCode(ex) == SqliteConnection.SQLITE_CONSTRAINT) {
         throw new IllegalArgumentException("task " + e.state().id() + " exists already");
       }
       throw ex;
     }
-    return e.state().inserted(seq);
+    return e.state().inserted(seq, fairTag);
   }
 
   @Override
@@ -354,24 +383,15 @@ public final class SqliteTaskStore implements TaskStore {
   }
 
   @Override
-  public Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
+  public Future<List<TaskState>> claim(String semaphore, PermitLimits limits, int max, String owner, Instant now) {
     Objects.requireNonNull(semaphore, "semaphore");
     Instant startedAt = EncodedTask.toMillis(now);
     // no savepoint: past its reads a claim can only fail as the store does, which rolls back the batch
     return writer.submitOneWrite(c -> {
       if (max <= 0) return List.of();
-      PreparedStatement count = c.prepare(COUNT_HOLDING);
-      count.setString(1, semaphore);
-      long held;
-      try (ResultSet rs = count.executeQuery()) {
-        held = rs.next() ? rs.getLong(1) : 0;
-      }
-      long room = Math.min(max, limit - held);
-      if (room <= 0) return List.of();
-      PreparedStatement next = c.prepare(NEXT_QUEUED);
-      next.setString(1, semaphore);
-      next.setLong(2, room);
-      List<TaskState> waiting = readTasks(next);
+      List<TaskState> waiting = limits.needsCheckedClaim(semaphore)
+          ? fittingOn(c, semaphore, limits, max)
+          : firstInLineOn(c, semaphore, limits.limitOf(semaphore), max);
       List<TaskState> claimed = new ArrayList<>(waiting.size());
       PreparedStatement update = c.prepare(CLAIM);
       for (TaskState t : waiting) {
@@ -390,6 +410,59 @@ public final class SqliteTaskStore implements TaskStore {
       }
       return claimed;
     });
+  }
+
+  /** The first waiting tasks of a semaphore that nothing but its own limit holds back. */
+  private List<TaskState> firstInLineOn(SqliteConnection c, String semaphore, int limit, int max) throws SQLException {
+    PreparedStatement count = c.prepare(COUNT_HOLDING);
+    count.setString(1, semaphore);
+    long held;
+    try (ResultSet rs = count.executeQuery()) {
+      held = rs.next() ? rs.getLong(1) : 0;
+    }
+    long room = Math.min(max, limit - held);
+    if (room <= 0) return List.of();
+    PreparedStatement next = c.prepare(NEXT_QUEUED);
+    next.setString(1, semaphore);
+    next.setLong(2, room);
+    return readTasks(next);
+  }
+
+  /**
+   * The waiting tasks, in line order, that fit under every limit they are subject to (see
+   * {@link PermitCounts}): counted from every holder, and read from the line lazily (only the
+   * columns that decide; whole rows only for those taken).
+   */
+  private List<TaskState> fittingOn(SqliteConnection c, String semaphore, PermitLimits limits, int max)
+      throws SQLException {
+    PermitCounts counts = new PermitCounts();
+    try (ResultSet rs = c.prepare(HOLDERS).executeQuery()) {
+      while (rs.next()) counts.add(rs.getString(1), EncodedTask.splitNames(rs.getString(2)), key(rs.getString(3)));
+    }
+    List<Long> chosen = new ArrayList<>();
+    PreparedStatement line = c.prepare(LINE);
+    line.setString(1, semaphore);
+    line.setInt(2, CLAIM_SCAN);
+    try (ResultSet rs = line.executeQuery()) {
+      while (chosen.size() < max && counts.held(semaphore) < limits.limitOf(semaphore) && rs.next()) {
+        List<String> extra = EncodedTask.splitNames(rs.getString(2));
+        String key = key(rs.getString(3));
+        if (!counts.fits(semaphore, extra, key, limits)) continue;
+        counts.add(semaphore, extra, key);
+        chosen.add(rs.getLong(1));
+      }
+    }
+    List<TaskState> tasks = new ArrayList<>(chosen.size());
+    PreparedStatement bySeq = c.prepare(BY_SEQ);
+    for (long seq : chosen) {
+      bySeq.setLong(1, seq);
+      tasks.addAll(readTasks(bySeq));
+    }
+    return tasks;
+  }
+
+  private static String key(String column) {
+    return column.isEmpty() ? null : column;
   }
 
   @Override
@@ -850,7 +923,8 @@ public final class SqliteTaskStore implements TaskStore {
       List<QueuedTask> out = new ArrayList<>();
       try (ResultSet rs = c.prepare(QUEUED).executeQuery()) {
         while (rs.next()) {
-          out.add(new QueuedTask(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5)));
+          out.add(new QueuedTask(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5),
+              !rs.getString(6).isEmpty(), !rs.getString(7).isEmpty()));
         }
       }
       return out;

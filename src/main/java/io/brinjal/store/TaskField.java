@@ -38,7 +38,14 @@ public enum TaskField {
   PRIORITY("priority", s -> JsonNodeFactory.instance.numberNode(s.priority())),
   RUN_AT("run_at", s -> time(s.runAt())),
   ATTEMPT("attempt", s -> JsonNodeFactory.instance.numberNode(s.attempt())),
-  MAX_ATTEMPTS("max_attempts", s -> JsonNodeFactory.instance.numberNode(s.maxAttempts()));
+  MAX_ATTEMPTS("max_attempts", s -> JsonNodeFactory.instance.numberNode(s.maxAttempts())),
+  /** Every semaphore it takes a permit of, its own first (one name for most tasks). */
+  SEMAPHORE_NAMES("semaphore_names", s -> {
+    var names = JsonNodeFactory.instance.arrayNode();
+    s.semaphores().forEach(names::add);
+    return names;
+  }),
+  CONCURRENCY_KEY("concurrency_key", s -> text(s.concurrencyKey()));
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Map<String, TaskField> BY_WIRE_NAME =

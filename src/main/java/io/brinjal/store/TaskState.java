@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,11 @@ import java.util.Objects;
  * @param cancelRequested a cancel was asked for while the task ran on some node
  * @param runAt when a {@code scheduled} task queues (null in any other status)
  * @param maxAttempts how many times the task may be run before it ends failed (1: no retries)
+ * @param extraSemaphores the semaphores it holds a permit of besides {@code semaphore}, taken
+ *     together with that one (empty for most tasks); fixed at insert
+ * @param concurrencyKey its key for per-key limits (a tenant, a user), or null; fixed at insert
+ * @param fairTag its turn among the keys of its semaphore (round-robin order), assigned by the
+ *     store at insert like {@code seq}
  */
 public record TaskState(
     String id,
@@ -52,7 +58,10 @@ public record TaskState(
     int attempt,
     boolean cancelRequested,
     Instant runAt,
-    int maxAttempts) {
+    int maxAttempts,
+    List<String> extraSemaphores,
+    String concurrencyKey,
+    long fairTag) {
 
   public TaskState {
     Objects.requireNonNull(id, "id");
@@ -65,6 +74,8 @@ public record TaskState(
       throw new IllegalArgumentException("a scheduled task needs run_at, and only a scheduled one has it");
     }
     if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+    extraSemaphores = extraSemaphores == null ? List.of() : List.copyOf(extraSemaphores);
+    if (concurrencyKey != null && concurrencyKey.isEmpty()) concurrencyKey = null;
   }
 
   /** A task about to be inserted: queued, version and seq still to be assigned by the store. */
@@ -90,8 +101,30 @@ public record TaskState(
   }
 
   /** The same task as the store assigned it on insert. */
-  public TaskState inserted(long assignedSeq) {
-    return toBuilder().seq(assignedSeq).version(1).build();
+  public TaskState inserted(long assignedSeq, long assignedFairTag) {
+    return toBuilder().seq(assignedSeq).version(1).fairTag(assignedFairTag).build();
+  }
+
+  /** The {@code fairTag} of a task without a concurrency key: its turn is its seq. */
+  public static final long NO_TAG = -1;
+
+  /** Its place among the waiting tasks of its priority: its key's turn, or its seq if it has no key. */
+  public long turn() {
+    return fairTag == NO_TAG ? seq : fairTag;
+  }
+
+  /** Waits in line by arrival alone: no key and one semaphore (queue positions are exact for such lines). */
+  public boolean plain() {
+    return concurrencyKey == null && extraSemaphores.isEmpty();
+  }
+
+  /** Every semaphore it takes a permit of: {@code semaphore} first. */
+  public List<String> semaphores() {
+    if (extraSemaphores.isEmpty()) return List.of(semaphore);
+    List<String> all = new java.util.ArrayList<>(1 + extraSemaphores.size());
+    all.add(semaphore);
+    all.addAll(extraSemaphores);
+    return all;
   }
 
   public boolean isTerminal() {
@@ -147,6 +180,9 @@ public record TaskState(
     private boolean cancelRequested;
     private Instant runAt;
     private int maxAttempts;
+    private List<String> extraSemaphores = List.of();
+    private String concurrencyKey;
+    private long fairTag = NO_TAG;
 
     private Builder() {}
 
@@ -178,6 +214,9 @@ public record TaskState(
       cancelRequested = s.cancelRequested;
       runAt = s.runAt;
       maxAttempts = s.maxAttempts;
+      extraSemaphores = s.extraSemaphores;
+      concurrencyKey = s.concurrencyKey;
+      fairTag = s.fairTag;
     }
 
     public Builder seq(long v) { seq = v; return this; }
@@ -204,6 +243,9 @@ public record TaskState(
     public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
     public Builder runAt(Instant v) { runAt = v; return this; }
     public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+    public Builder extraSemaphores(List<String> v) { extraSemaphores = v; return this; }
+    public Builder concurrencyKey(String v) { concurrencyKey = v; return this; }
+    public Builder fairTag(long v) { fairTag = v; return this; }
 
     /** Scheduled to queue at {@code at}; null: queued now. */
     public Builder scheduledAt(Instant at) {
@@ -225,7 +267,8 @@ public record TaskState(
       if (status != TaskStatus.SCHEDULED) runAt = null;
       return new TaskState(id, seq, version, parentId, taskType, semaphore, status, progress, heading, body, img,
           results, params, createdAt, startedAt, completedAt, errorType, errorMessage, errorTraceback, abandoned,
-          runTimeoutMillis, priority, owner, attempt, cancelRequested, runAt, maxAttempts);
+          runTimeoutMillis, priority, owner, attempt, cancelRequested, runAt, maxAttempts, extraSemaphores,
+          concurrencyKey, fairTag);
     }
   }
 }

@@ -76,15 +76,28 @@ public interface TaskStore {
   int EXPIRED_KEYS_PER_INSERT = 16;
 
   /**
-   * Takes waiting tasks of one semaphore to run: at most {@code max} of them, and only so many
-   * that the tasks of that semaphore holding a permit (status {@code running} or
-   * {@code cancelling}, on any node) do not exceed {@code limit} (a store shared by several nodes
-   * uses the limit kept by {@link #putSemaphoreLimit} instead, when there is one). Highest {@code priority} first,
-   * then oldest ({@code seq}). Each claimed task is stored as {@code running} with
-   * {@code owner}, {@code started_at} = {@code now}, {@code attempt} + 1 and the next version,
-   * before the answer; the answer lists them in claim order (empty if none could be taken).
+   * Takes waiting tasks of one semaphore to run: at most {@code max} of them, and only those
+   * that fit: every semaphore a task takes (its own and its extra ones) has fewer holders (tasks
+   * {@code running} or {@code cancelling}, on any node) than its limit in {@code limits}, and
+   * fewer holders with the task's concurrency key than its per-key limit, counting the tasks
+   * this claim takes (a store shared by several nodes uses the limits kept by
+   * {@link #putSemaphoreLimit} instead, when there are some). In line order: highest
+   * {@code priority} first, then the lowest turn ({@link TaskState#turn}: round-robin among keys,
+   * by arrival without one), then oldest. A task that does not fit is passed over, never given
+   * part of its permits; a claim looks at no more than {@value #CLAIM_SCAN} waiting tasks. Each
+   * claimed task is stored as {@code running} with {@code owner}, {@code started_at} =
+   * {@code now}, {@code attempt} + 1 and the next version, before the answer; the answer lists
+   * them in claim order (empty if none could be taken).
    */
-  Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now);
+  Future<List<TaskState>> claim(String semaphore, PermitLimits limits, int max, String owner, Instant now);
+
+  /** How many waiting tasks one claim looks at, at most, for tasks that fit. */
+  int CLAIM_SCAN = 1_000;
+
+  /** {@link #claim(String, PermitLimits, int, String, Instant)} with one semaphore's limit and nothing else. */
+  default Future<List<TaskState>> claim(String semaphore, int limit, int max, String owner, Instant now) {
+    return claim(semaphore, PermitLimits.only(semaphore, limit), max, owner, now);
+  }
 
   /**
    * Queues the scheduled tasks whose {@code run_at} is at or before {@code now}: at most
@@ -132,7 +145,7 @@ public interface TaskStore {
   /** The highest {@code seq} assigned so far (0 for a new store), whether or not that task still exists. */
   Future<Long> lastSeq();
 
-  /** Every queued task, in the order claims take them (priority, then seq): for ranking. */
+  /** Every queued task, in the order claims take them (priority, turn, seq): for ranking. */
   Future<List<QueuedTask>> queued();
 
   /** Removes a task whatever its status; answers the state it had, or null if there was none. */
@@ -189,7 +202,11 @@ public interface TaskStore {
    * when it runs with its configured one.
    */
   default Future<Integer> semaphoreLimit(String semaphore) {
-    return meta(semaphoreLimitKey(semaphore)).map(v -> {
+    return intMeta(semaphoreLimitKey(semaphore));
+  }
+
+  private Future<Integer> intMeta(String key) {
+    return meta(key).map(v -> {
       if (v == null) return null;
       try {
         return Integer.valueOf(v.trim());
@@ -206,5 +223,20 @@ public interface TaskStore {
    */
   default Future<Void> putSemaphoreLimit(String semaphore, Integer limit) {
     return putMeta(semaphoreLimitKey(semaphore), limit == null ? null : Integer.toString(limit));
+  }
+
+  /** The meta key under which a semaphore's per-key limit set at run time is kept (0: none). */
+  static String semaphorePerKeyKey(String semaphore) {
+    return "semaphore_per_key:" + semaphore;
+  }
+
+  /** The per-key limit set at run time for {@code semaphore} (0: none), or null when the configured one applies. */
+  default Future<Integer> semaphorePerKey(String semaphore) {
+    return intMeta(semaphorePerKeyKey(semaphore));
+  }
+
+  /** Keeps {@code perKey} for {@code semaphore} (as {@link #putSemaphoreLimit} keeps a limit), or forgets it when null. */
+  default Future<Void> putSemaphorePerKey(String semaphore, Integer perKey) {
+    return putMeta(semaphorePerKeyKey(semaphore), perKey == null ? null : Integer.toString(perKey));
   }
 }

@@ -2,6 +2,7 @@ package io.brinjal.task;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The unit of work users write: subclass, declare parameters as fields (their initialisers
@@ -27,6 +28,28 @@ public abstract class Task {
   /** Which named concurrency limit this task runs under; unknown names fall back to "default". */
   public String semaphoreName() {
     return "default";
+  }
+
+  /**
+   * Every semaphore this task needs a permit of, when it needs more than one (a GPU job that
+   * must hold both {@code gpu} and {@code single}). It starts only when it can take a permit of
+   * each, all at once: it never holds one while waiting for another, and while it waits, tasks
+   * that need only free semaphores start past it. The first name is the line it waits in (and
+   * the worker pool it runs on). Unknown names fall back to "default". Defaults to
+   * {@link #semaphoreName()} alone.
+   */
+  public List<String> semaphoreNames() {
+    return List.of(semaphoreName());
+  }
+
+  /**
+   * This task's concurrency key (a tenant, a user id), or null for none. A semaphore with a
+   * per-key limit runs at most that many tasks of one key at once, and serves the waiting keys
+   * round-robin, so a key with one task is not starved behind a key with thousands. At most
+   * 200 characters.
+   */
+  public String concurrencyKey() {
+    return null;
   }
 
   /**

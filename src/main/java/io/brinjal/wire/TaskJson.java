@@ -1,5 +1,7 @@
 package io.brinjal.wire;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.execution.TaskView;
@@ -63,7 +65,17 @@ public final class TaskJson {
         .error(text(json, "error_type"), text(json, "error_message"), text(json, "error_traceback"))
         .abandoned(json.path("abandoned").asBoolean()).owner(text(json, "node_id"))
         .priority(json.path("priority").asInt()).attempt(json.path("attempt").asInt())
-        .maxAttempts(Math.max(1, json.path("max_attempts").asInt(1))).runAt(instant(json, "run_at")).build();
+        .maxAttempts(Math.max(1, json.path("max_attempts").asInt(1))).runAt(instant(json, "run_at"))
+        .extraSemaphores(extraSemaphores(json)).concurrencyKey(text(json, "concurrency_key")).build();
+  }
+
+  /** The names after the first of {@code semaphore_names}. */
+  private static List<String> extraSemaphores(JsonNode json) {
+    JsonNode names = json.get("semaphore_names");
+    if (names == null || !names.isArray() || names.size() <= 1) return List.of();
+    List<String> extra = new java.util.ArrayList<>(names.size() - 1);
+    for (int i = 1; i < names.size(); i++) extra.add(names.get(i).asText());
+    return extra;
   }
 
   private static String text(JsonNode json, String field) {

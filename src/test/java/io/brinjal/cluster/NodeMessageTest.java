@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class NodeMessageTest {
   private static TaskState running(String body) {
     return TaskState.newTask("t-1", "SleepTask", "single", Json.object().put("line", "a\nb"), Instant.parse("2026-12-01T10:00:00Z"))
-        .parentId("every-minute").build().inserted(7).next().status(TaskStatus.RUNNING).owner("node-ä").attempt(1)
+        .parentId("every-minute").build().inserted(7, TaskState.NO_TAG).next().status(TaskStatus.RUNNING).owner("node-ä").attempt(1)
         .body(body).build();
   }
 

@@ -16,7 +16,7 @@ class LaneEstimateTest {
   private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
   private static Lane lane(int limit, long... startedSecondsAgo) {
-    Lane lane = new Lane("pool", limit, null);
+    Lane lane = new Lane("pool", limit, 0, null);
     lane.recordRunTime(Duration.ofSeconds(10)); // every run takes 10 s
     int i = 0;
     for (long ago : startedSecondsAgo) {

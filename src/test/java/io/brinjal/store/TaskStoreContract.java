@@ -228,6 +228,89 @@ public abstract class TaskStoreContract {
     assertEquals(List.of(queued.get(3).id()), ids(claim("default", 3, 10)), "a finished task frees its permit");
   }
 
+  // ---------------------------------------------------------------- several semaphores, per-key limits
+
+  private static final PermitLimits GPU_AND_SINGLE =
+      new PermitLimits(Map.of("default", 10, "gpu", 1, "single", 1), Map.of(), true);
+
+  private List<TaskState> claim(String semaphore, PermitLimits limits, int max) {
+    return await(store.claim(semaphore, limits, max, "node-a", T0.plusSeconds(1)));
+  }
+
+  @Test
+  void aTaskWithSeveralSemaphoresTakesAPermitOfEachAllAtOnceOrNone() {
+    TaskState gpuJob = insert(task("single").extraSemaphores(List.of("gpu")));
+    assertEquals(List.of("gpu"), gpuJob.extraSemaphores());
+    assertEquals(gpuJob, await(store.get(gpuJob.id())));
+    TaskState cpuJob = insert("single");
+    TaskState holdsGpu = insert("gpu");
+
+    assertEquals(List.of(holdsGpu.id()), ids(claim("gpu", GPU_AND_SINGLE, 10)));
+    // the gpu is taken: the two-semaphore task is passed over, never given 'single' alone, and
+    // does not hold up the one behind it that needs only 'single'
+    assertEquals(List.of(cpuJob.id()), ids(claim("single", GPU_AND_SINGLE, 10)));
+    assertEquals(List.of(), claim("single", GPU_AND_SINGLE, 10));
+    finish(await(store.get(cpuJob.id())), TaskStatus.DONE, T0.plusSeconds(2));
+    assertEquals(List.of(), claim("single", GPU_AND_SINGLE, 10), "single is free, the gpu is not");
+    finish(await(store.get(holdsGpu.id())), TaskStatus.DONE, T0.plusSeconds(2));
+    TaskState running = claim("single", GPU_AND_SINGLE, 10).get(0);
+    assertEquals(gpuJob.id(), running.id());
+
+    // it holds the gpu too: a plain claim of 'gpu' counts it (even one that knows of no such task)
+    insert("gpu");
+    assertEquals(List.of(), claim("gpu", 1, 10));
+    assertEquals(List.of(), claim("gpu", GPU_AND_SINGLE, 10));
+    finish(running, TaskStatus.DONE, T0.plusSeconds(3));
+    assertEquals(1, claim("gpu", 1, 10).size(), "both permits came free with its end");
+  }
+
+  @Test
+  void aPlainClaimLeavesTasksWithSeveralSemaphoresToACheckedOne() {
+    TaskState both = insert(task("single").extraSemaphores(List.of("gpu")));
+    assertEquals(List.of(), claim("single", 1, 10), "a claim that does not count the gpu cannot take it");
+    assertEquals(List.of(both.id()), ids(claim("single", GPU_AND_SINGLE, 10)));
+  }
+
+  @Test
+  void perKeyLimitsCapEachKeyAndWaitingKeysTakeTurns() {
+    PermitLimits twoPerKey = new PermitLimits(Map.of("multiple", 10), Map.of("multiple", 2), false);
+    List<TaskState> heavy = new ArrayList<>();
+    for (int i = 0; i < 6; i++) heavy.add(insert(task("multiple").concurrencyKey("tenant-a")));
+    TaskState light = insert(task("multiple").concurrencyKey("tenant-b"));
+    TaskState keyless = insert("multiple");
+    assertEquals("tenant-b", await(store.get(light.id())).concurrencyKey());
+
+    List<TaskState> first = claim("multiple", twoPerKey, 3);
+    assertEquals(List.of(heavy.get(0).id(), light.id(), heavy.get(1).id()), ids(first),
+        "the late key's first task takes its turn right after the head of the line");
+    List<TaskState> next = claim("multiple", twoPerKey, 10);
+    assertEquals(List.of(keyless.id()), ids(next), "tenant-a holds its 2: only the task without a key fits");
+    finish(first.get(0), TaskStatus.DONE, T0.plusSeconds(2));
+    assertEquals(List.of(heavy.get(2).id()), ids(claim("multiple", twoPerKey, 10)), "one of tenant-a's ended: one more");
+
+    // without a per-key limit the keys still take turns, and nothing is capped
+    TaskState c1 = insert(task("default").concurrencyKey("c"));
+    TaskState c2 = insert(task("default").concurrencyKey("c"));
+    TaskState d1 = insert(task("default").concurrencyKey("d"));
+    assertEquals(List.of(c1.id(), d1.id(), c2.id()), ids(claim("default", 10, 10)));
+  }
+
+  @Test
+  void aKeyThatArrivesLateJoinsTheCurrentRoundNotTheBack() {
+    PermitLimits onePerKey = new PermitLimits(Map.of("multiple", 1), Map.of("multiple", 1), false);
+    for (int i = 0; i < 50; i++) insert(task("multiple").concurrencyKey("big"));
+    List<TaskState> started = claim("multiple", onePerKey, 1);
+    finish(started.get(0), TaskStatus.DONE, T0.plusSeconds(2));
+    started = claim("multiple", onePerKey, 1);
+    TaskState late = insert(task("multiple").concurrencyKey("late"));
+    finish(started.get(0), TaskStatus.DONE, T0.plusSeconds(3));
+    TaskState head = claim("multiple", onePerKey, 1).get(0);
+    assertEquals("big", head.concurrencyKey(), "the head of the line keeps its place");
+    finish(head, TaskStatus.DONE, T0.plusSeconds(4));
+    assertEquals(List.of(late.id()), ids(claim("multiple", onePerKey, 1)),
+        "then the late key's task, not the big key's 47 others");
+  }
+
   // ---------------------------------------------------------------- scheduled tasks
 
   @Test
@@ -509,7 +592,7 @@ public abstract class TaskStoreContract {
     claim0(insert("default"));
     List<QueuedTask> queued = await(store.queued());
     assertEquals(List.of(b.id(), a.id(), c.id()), queued.stream().map(QueuedTask::id).toList());
-    assertEquals(new QueuedTask(b.id(), "multiple", 3, b.seq(), null), queued.get(0));
+    assertEquals(new QueuedTask(b.id(), "multiple", 3, b.seq(), null, false, false), queued.get(0));
   }
 
   // ---------------------------------------------------------------- deletes

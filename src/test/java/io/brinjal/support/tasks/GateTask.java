@@ -6,10 +6,23 @@ import io.brinjal.task.Task;
 public class GateTask extends Task {
   String gate = "";
   String semaphoreName = "single";
+  /** Several semaphores at once (the first is its line); empty: semaphore_name alone. */
+  java.util.List<String> semaphoreNames = new java.util.ArrayList<>();
+  String concurrencyKey = "";
 
   @Override
   public String semaphoreName() {
     return semaphoreName;
+  }
+
+  @Override
+  public java.util.List<String> semaphoreNames() {
+    return semaphoreNames.isEmpty() ? java.util.List.of(semaphoreName) : semaphoreNames;
+  }
+
+  @Override
+  public String concurrencyKey() {
+    return concurrencyKey.isEmpty() ? null : concurrencyKey;
   }
 
   @Override

@@ -48,6 +48,11 @@ public final class Gates {
     }
   }
 
+  /** Test thread: whether a task has entered run() on this gate (without waiting). */
+  public static boolean hasEntered(String gate) {
+    return entered(gate).getCount() == 0;
+  }
+
   private static CountDownLatch opened(String gate) {
     return OPEN.computeIfAbsent(gate, g -> new CountDownLatch(1));
   }
