@@ -89,37 +89,57 @@ class ConcurrencyControlApiTest {
   }
 
   /**
-   * A randomized mix of tasks taking one to three of four semaphores: every task ends (no
-   * deadlock, no starvation), and no semaphore ever had more holders than its limit, read from
-   * the tasks' own start and end times.
+   * A randomized mix of tasks taking one to three of four semaphores, some with a key: every task
+   * ends (no deadlock, no starvation), and no semaphore ever had more holders than its limit, nor
+   * a key more than its per-key limit, read from the tasks' own start and end times.
    */
   @ParameterizedTest
   @CsvSource({"1, sqlite", "2, sqlite", "3, sqlite", "4, memory", "5, memory", "6, memory", "7, sqlite", "8, memory"})
   void aRandomMixOfSeveralSemaphoresNeverDeadlocksAndNeverExceedsALimit(long seed, String store) {
-    Map<String, Integer> limits = Map.of("a", 1, "b", 2, "c", 1, "default", 3);
-    String config = "{\"semaphores\": {\"a\": 1, \"b\": 2, \"c\": 1, \"default\": 3}, \"retention\": {\"done\": 100000}"
-        + (store.equals("memory") ? ", \"store\": {\"type\": \"memory\"}}" : "}");
-    HttpProbe http = TestServer.start(vertx, config).http();
-    Random random = new Random(seed);
-    List<String> all = List.of("a", "b", "c", "default");
-    Map<String, List<String>> taken = new HashMap<>();
-    for (int i = 0; i < 40; i++) {
-      List<String> names = new ArrayList<>(all);
-      java.util.Collections.shuffle(names, random);
-      names = names.subList(0, 1 + random.nextInt(3));
-      String body = "{\"sleep_time\": " + (0.002 + random.nextInt(20) / 1000.0) + ", \"semaphore_names\": "
-          + io.brinjal.json.Json.encode(names) + "}";
-      taken.put(http.create("sleep_task", body), names);
+    String config = RandomMix.CONFIG + (store.equals("memory") ? ", \"store\": {\"type\": \"memory\"}}" : "}");
+    RandomMix.run(List.of(TestServer.start(vertx, config).http()), seed);
+  }
+
+  /** The randomized mix, spread over one or more nodes (of one store). */
+  static final class RandomMix {
+    static final String CONFIG = "{\"semaphores\": {\"a\": 1, \"b\": {\"limit\": 2, \"per_key\": 1}, \"c\": 1, "
+        + "\"default\": 3}, \"retention\": {\"done\": 100000}";
+    private static final Map<String, Integer> LIMITS = Map.of("a", 1, "b", 2, "c", 1, "default", 3);
+
+    static void run(List<HttpProbe> nodes, long seed) {
+      Random random = new Random(seed);
+      List<String> all = List.of("a", "b", "c", "default");
+      Map<String, List<String>> taken = new HashMap<>();
+      Map<String, HttpProbe> nodeOf = new HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        List<String> names = new ArrayList<>(all);
+        java.util.Collections.shuffle(names, random);
+        names = names.subList(0, 1 + random.nextInt(3));
+        String key = List.of("", "k1", "k2", "k3").get(random.nextInt(4));
+        String body = "{\"sleep_time\": " + (0.002 + random.nextInt(20) / 1000.0) + ", \"semaphore_names\": "
+            + io.brinjal.json.Json.encode(names) + ", \"concurrency_key\": \"" + key + "\"}";
+        HttpProbe node = nodes.get(random.nextInt(nodes.size()));
+        String id = node.create("sleep_task", body);
+        taken.put(id, names);
+        nodeOf.put(id, node);
+      }
+      Map<String, List<JsonNode>> bySemaphore = new HashMap<>();
+      Map<String, List<JsonNode>> byKeyInB = new HashMap<>();
+      for (Map.Entry<String, List<String>> e : taken.entrySet()) {
+        HttpProbe node = nodeOf.get(e.getKey());
+        JsonNode end = node.awaitTerminal(e.getKey());
+        assertEquals("done", end.get("status").asText(), end.toString());
+        JsonNode done = node.task(e.getKey());
+        for (String s : e.getValue()) bySemaphore.computeIfAbsent(s, k -> new ArrayList<>()).add(done);
+        if (e.getValue().contains("b") && !done.get("concurrency_key").isNull()) {
+          byKeyInB.computeIfAbsent(done.get("concurrency_key").asText(), k -> new ArrayList<>()).add(done);
+        }
+      }
+      bySemaphore.forEach((s, tasks) -> assertTrue(Intervals.maxOverlap(tasks) <= LIMITS.get(s),
+          s + " had " + Intervals.maxOverlap(tasks) + " holders at once, limit " + LIMITS.get(s) + " (seed " + seed + ")"));
+      byKeyInB.forEach((key, tasks) -> assertTrue(Intervals.maxOverlap(tasks) <= 1,
+          "key " + key + " had " + Intervals.maxOverlap(tasks) + " tasks in b at once, per_key 1 (seed " + seed + ")"));
     }
-    Map<String, List<JsonNode>> bySemaphore = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : taken.entrySet()) {
-      JsonNode end = http.awaitTerminal(e.getKey());
-      assertEquals("done", end.get("status").asText(), end.toString());
-      JsonNode done = http.task(e.getKey());
-      for (String s : e.getValue()) bySemaphore.computeIfAbsent(s, k -> new ArrayList<>()).add(done);
-    }
-    bySemaphore.forEach((s, tasks) -> assertTrue(Intervals.maxOverlap(tasks) <= limits.get(s),
-        s + " had " + Intervals.maxOverlap(tasks) + " holders at once, limit " + limits.get(s) + " (seed " + seed + ")"));
   }
 
   @Test

@@ -191,8 +191,10 @@ public final class PgTaskStore implements ClusterStore {
   /** Scheduled tasks whose time has come, queued; rows another node is promoting are skipped. */
   /** A row that holds semaphore $1 besides its own. */
   private static final String HOLDS_AS_EXTRA = "(extra_semaphores <> '' AND $1 = ANY (string_to_array(extra_semaphores, ',')))";
-  /** Locks another semaphore of a task for a checked claim, or answers false at once (never waits: no deadlock). */
-  static final String TRY_SEMAPHORE_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended('brinjal-sem:' || $1, 0))";
+  /** The other semaphores the front of a line takes (read before any lock, to take all locks in order). */
+  static final String OTHER_SEMAPHORES = "SELECT DISTINCT extra_semaphores FROM (SELECT extra_semaphores FROM brinjal_tasks "
+      + "WHERE semaphore = $1 AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT $2) q "
+      + "WHERE extra_semaphores <> ''";
   static final String MEMBER = "SELECT node_id FROM brinjal_nodes WHERE node_id = $1 FOR KEY SHARE";
   static final String CHECKED_LINE = "SELECT seq, extra_semaphores, concurrency_key FROM brinjal_tasks "
       + "WHERE semaphore = $1 AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT $2";
@@ -822,53 +824,46 @@ public final class PgTaskStore implements ClusterStore {
 
   /**
    * A claim that looks past tasks that do not fit (see {@link PermitCounts}), in several round
-   * trips of one transaction: the semaphore's lock, then its line; then a try-lock of each other
-   * semaphore the line's tasks take (one that another claim holds is passed over this time:
-   * try-locks never wait, so two claims cannot deadlock); then every holder and the limits kept
-   * in the store, read after those locks so no claim of those semaphores commits in between;
-   * then the tasks that fit, stored as running.
+   * trips of one transaction: first which other semaphores the front of the line takes; then the
+   * locks of all of them and of this one, in name order (every claim that takes more than one
+   * lock takes them in that order, and a plain claim takes one: no two claims can deadlock); then
+   * the line again, every holder and the limits kept in the store, all read after those locks so
+   * no claim of those semaphores commits in between; then the tasks that fit, stored as running.
+   * A task that came meanwhile with a semaphore not locked is left for the next claim.
    */
   private Future<List<TaskState>> checkedClaim(SqlConnection c, String semaphore, PermitLimits asked, int max,
       String owner, boolean member, Long startedAt) {
-    Future<Boolean> mayClaim = c.preparedQuery(SEMAPHORE_LOCK).execute(Tuple.of(semaphore))
-        .compose(v -> member ? c.preparedQuery(MEMBER).execute(Tuple.of(owner)).map(rows -> rows.size() > 0)
-            : Future.succeededFuture(true));
-    return mayClaim.compose(may -> !may ? Future.succeededFuture(List.<TaskState>of())
-        : c.preparedQuery(CHECKED_LINE).execute(Tuple.of(semaphore, (long) CLAIM_SCAN)).compose(line -> {
-          java.util.TreeSet<String> others = new java.util.TreeSet<>();
-          for (Row r : line) others.addAll(EncodedTask.splitNames(r.getString(1)));
-          others.remove(semaphore);
-          java.util.Set<String> locked = new java.util.HashSet<>(List.of(semaphore));
-          Future<Void> locking = Future.succeededFuture();
-          for (String other : others) {
-            locking = locking.compose(v -> c.preparedQuery(TRY_SEMAPHORE_LOCK).execute(Tuple.of(other))
-                .map(rows -> {
-                  if (rows.iterator().next().getBoolean(0)) locked.add(other);
-                  return null;
-                }));
-          }
-          return locking
-              .compose(v -> c.query(SEMAPHORE_SETTINGS).execute())
-              .compose(settings -> c.query(HOLDERS).execute().compose(holders -> {
-                PermitLimits limits = storedOver(asked, settings);
-                PermitCounts counts = new PermitCounts();
-                for (Row h : holders) {
-                  counts.add(h.getString(0), EncodedTask.splitNames(h.getString(1)), keyOf(h.getString(2)));
-                }
-                List<Long> chosen = new ArrayList<>();
-                for (Row r : line) {
-                  if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore)) break;
-                  List<String> extra = EncodedTask.splitNames(r.getString(1));
-                  String key = keyOf(r.getString(2));
-                  if (!locked.containsAll(extra) || !counts.fits(semaphore, extra, key, limits)) continue;
-                  counts.add(semaphore, extra, key);
-                  chosen.add(r.getLong(0));
-                }
-                if (chosen.isEmpty()) return Future.succeededFuture(List.<TaskState>of());
-                return c.preparedQuery(CLAIM_SEQS).execute(Tuple.of(chosen.toArray(new Long[0]), owner, startedAt))
-                    .map(PgTaskStore::tasks);
-              }));
-        }));
+    java.util.TreeSet<String> locked = new java.util.TreeSet<>(List.of(semaphore));
+    return c.preparedQuery(OTHER_SEMAPHORES).execute(Tuple.of(semaphore, (long) CLAIM_SCAN)).compose(others -> {
+      for (Row r : others) locked.addAll(EncodedTask.splitNames(r.getString(0)));
+      Future<Void> locking = Future.succeededFuture();
+      for (String name : locked) {
+        locking = locking.compose(v -> c.preparedQuery(SEMAPHORE_LOCK).execute(Tuple.of(name)).mapEmpty());
+      }
+      return locking;
+    }).compose(v -> member ? c.preparedQuery(MEMBER).execute(Tuple.of(owner)).map(rows -> rows.size() > 0)
+        : Future.succeededFuture(true)).compose(may -> !may ? Future.succeededFuture(List.<TaskState>of())
+        : c.preparedQuery(CHECKED_LINE).execute(Tuple.of(semaphore, (long) CLAIM_SCAN))
+            .compose(line -> c.query(SEMAPHORE_SETTINGS).execute()
+                .compose(settings -> c.query(HOLDERS).execute().compose(holders -> {
+                  PermitLimits limits = storedOver(asked, settings);
+                  PermitCounts counts = new PermitCounts();
+                  for (Row h : holders) {
+                    counts.add(h.getString(0), EncodedTask.splitNames(h.getString(1)), keyOf(h.getString(2)));
+                  }
+                  List<Long> chosen = new ArrayList<>();
+                  for (Row r : line) {
+                    if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore)) break;
+                    List<String> extra = EncodedTask.splitNames(r.getString(1));
+                    String key = keyOf(r.getString(2));
+                    if (!locked.containsAll(extra) || !counts.fits(semaphore, extra, key, limits)) continue;
+                    counts.add(semaphore, extra, key);
+                    chosen.add(r.getLong(0));
+                  }
+                  if (chosen.isEmpty()) return Future.succeededFuture(List.<TaskState>of());
+                  return c.preparedQuery(CLAIM_SEQS).execute(Tuple.of(chosen.toArray(new Long[0]), owner, startedAt))
+                      .map(PgTaskStore::tasks);
+                }))));
   }
 
   /** The limits a caller passed, with those kept in the store (set at run time for every node) over them. */
