@@ -27,7 +27,8 @@ public record BrinjalConfig(
     Store store,
     Cluster cluster,
     Idempotency idempotency,
-    Retry retry) {
+    Retry retry,
+    Tasks tasks) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -185,44 +186,61 @@ public record BrinjalConfig(
    */
   public record Retry(double baseSeconds, double maxSeconds) {}
 
+  /**
+   * Which task types the server offers.
+   *
+   * @param pluginsDir a folder whose jars are searched for {@code io.brinjal.task.TaskProvider}s;
+   *     empty: {@code plugins/} if that folder exists, else none
+   * @param builtins the built-in example types to register: null for all of them, else these
+   *     names (empty for none)
+   */
+  public record Tasks(String pluginsDir, List<String> builtins) {
+    /** {@code builtins} meaning "every built-in type". */
+    public static final List<String> ALL_BUILTINS = null;
+
+    public boolean allBuiltins() {
+      return builtins == null;
+    }
+  }
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withRetry(Retry retry) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks);
   }
 }
