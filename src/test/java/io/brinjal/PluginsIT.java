@@ -152,8 +152,8 @@ class PluginsIT {
     Path jar = PluginJar.create().source("com.example.Metrics", "package com.example; public class Metrics extends io.brinjal.task.Task {"
         + " protected void run() {} }").provider("com.example.MetricsTasks", "", "registry.register(com.example.Metrics.class);")
         .writeTo(dir.resolve("plugins/metrics.jar"));
-    refused(Map.of(), "com.example.Metrics (from " + jar.toAbsolutePath() + "): task type Metrics would take the route /metrics,"
-        + " which the API itself uses");
+    refused(Map.of(), "com.example.Metrics (from " + jar.toAbsolutePath() + "): task type Metrics would take the reserved route /metrics,"
+        + " a path of the API itself");
   }
 
   @Test

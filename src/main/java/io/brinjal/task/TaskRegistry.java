@@ -37,7 +37,7 @@ public final class TaskRegistry {
     }
     if (RESERVED_ROUTES.contains(t.route())) {
       throw new IllegalArgumentException(ClassOrigin.describe(type) + ": task type " + t.name()
-          + " would take the route /" + t.route() + ", which the API itself uses");
+          + " would take the reserved route /" + t.route() + ", a path of the API itself");
     }
     TaskType previous = byRoute.get(t.route());
     if (previous != null && previous.javaType() != type) {

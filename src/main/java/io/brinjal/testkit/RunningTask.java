@@ -27,6 +27,7 @@ public final class RunningTask {
   private final TaskControl control;
   private final ChangeRecorder recorder;
   private final CompletableFuture<TaskOutcome> end = new CompletableFuture<>();
+  private volatile boolean timedOut;
 
   private RunningTask(String taskId, TaskControl control, ChangeRecorder recorder) {
     this.taskId = taskId;
@@ -76,12 +77,14 @@ public final class RunningTask {
       Instant startedAt = clock.instant();
       Throwable error = null;
       Thread hook = type.hasProgressHook() ? pollHook(type, task) : null;
+      Thread timer = task.runTimeout() == null ? null : stopAfter(task.runTimeout(), type);
       try {
         if (control.enterOnWorker()) Task.Access.run(task);
       } catch (Throwable e) {
         error = e;
       } finally {
         if (hook != null) hook.interrupt();
+        if (timer != null) timer.interrupt();
         control.leaveOnWorker();
       }
       if (hook != null) hook.join();
@@ -113,12 +116,33 @@ public final class RunningTask {
     return hook;
   }
 
+  /** The server's run timeout, in real time: stopped like a cancel, then reported as a failure. */
+  private Thread stopAfter(Duration timeout, TaskType type) {
+    Thread timer = new Thread(() -> {
+      try {
+        TimeUnit.NANOSECONDS.sleep(timeout.toNanos());
+        timedOut = true;
+        control.requestCancelOnLoop();
+      } catch (InterruptedException e) {
+        // run() ended first
+      }
+    }, "brinjal-testkit-timeout-" + type.route());
+    timer.setDaemon(true);
+    timer.start();
+    return timer;
+  }
+
   private TaskOutcome outcome(TaskType type, Task task, Throwable error, Instant startedAt, Instant completedAt) {
     TaskControl.LiveValues live = recorder.last();
     TaskStatus status = TaskStatus.DONE;
     String body = live.body;
     String errorType = null, errorMessage = null, traceback = null;
-    if (control.isCancelRequested()) {
+    if (timedOut) {
+      status = TaskStatus.FAILED;
+      errorType = "TimeoutException";
+      errorMessage = "run() exceeded its timeout of " + task.runTimeout().toMillis() / 1000.0 + " s";
+      body = "Task failed: " + errorMessage;
+    } else if (control.isCancelRequested()) {
       status = TaskStatus.CANCELLED;
     } else if (error != null) {
       status = TaskStatus.FAILED;

@@ -24,8 +24,8 @@ import java.util.function.Predicate;
  * assertEquals(List.of(50, 100), end.progressSteps());
  * }</pre>
  *
- * <p>Unlike the server it records every change, not the latest of a burst; it does not apply
- * {@code runTimeout()} or retries.
+ * <p>Unlike the server it records every change, not the latest of a burst. {@code runTimeout()}
+ * applies in real time (not on the runner's clock); retries ({@code maxAttempts()}) do not.
  */
 public final class TaskRunner {
   private static final Duration DEFAULT_WAIT = Duration.ofMinutes(1);

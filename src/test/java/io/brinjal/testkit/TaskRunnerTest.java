@@ -90,6 +90,26 @@ class TaskRunnerTest {
     }
   }
 
+  static class SlowTask extends Task {
+    @Override
+    public Duration runTimeout() {
+      return Duration.ofMillis(100);
+    }
+
+    @Override
+    protected void run() throws Exception {
+      Thread.sleep(60_000);
+    }
+  }
+
+  @Test
+  void aRunTimeoutEndsFailedAsOnTheServer() {
+    TaskOutcome end = TaskRunner.of(SlowTask.class).run();
+    assertEquals(TaskStatus.FAILED, end.status());
+    assertEquals("TimeoutException", end.errorType());
+    assertEquals("run() exceeded its timeout of 0.1 s", end.errorMessage());
+  }
+
   @Test
   void everyChangeIsRecordedInOrderAtTheClocksTime() {
     ManualClock clock = ManualClock.at("2030-01-01T09:00:00Z");
