@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-port=18767
+port=18769
 work=$(mktemp -d)
 pid=
 cleanup() {

@@ -117,12 +117,8 @@ class PluginsIT {
 
   @Test
   void twoTypesWithOneRouteStopTheStartNamingBothJarsAndClasses() {
-    Path a = PluginJar.create().source("com.a.ReportTask", "package com.a; public class ReportTask extends io.brinjal.task.Task {"
-        + " protected void run() {} }").provider("com.a.ATasks", "", "registry.register(com.a.ReportTask.class);")
-        .writeTo(dir.resolve("plugins/a.jar"));
-    Path b = PluginJar.create().source("com.b.ReportTask", "package com.b; public class ReportTask extends io.brinjal.task.Task {"
-        + " protected void run() {} }").provider("com.b.BTasks", "", "registry.register(com.b.ReportTask.class);")
-        .writeTo(dir.resolve("plugins/b.jar"));
+    Path a = PluginJar.withTask("com.a.ReportTask", "", "com.a.ATasks").writeTo(dir.resolve("plugins/a.jar"));
+    Path b = PluginJar.withTask("com.b.ReportTask", "", "com.b.BTasks").writeTo(dir.resolve("plugins/b.jar"));
     refused(Map.of(), "task provider com.b.BTasks (from " + b.toAbsolutePath() + ")",
         "com.b.ReportTask (from " + b.toAbsolutePath() + ") and com.a.ReportTask (from " + a.toAbsolutePath() + ")",
         "both map to the route /report_task");
@@ -130,18 +126,14 @@ class PluginsIT {
 
   @Test
   void aTypeThatTakesTheRouteOfABuiltInTypeStopsTheStart() {
-    Path jar = PluginJar.create().source("com.example.NoopTask", "package com.example; public class NoopTask extends io.brinjal.task.Task {"
-        + " protected void run() {} }").provider("com.example.Tasks", "", "registry.register(com.example.NoopTask.class);")
-        .writeTo(dir.resolve("plugins/noop.jar"));
+    Path jar = PluginJar.withTask("com.example.NoopTask", "", "com.example.Tasks").writeTo(dir.resolve("plugins/noop.jar"));
     refused(Map.of(), "com.example.NoopTask (from " + jar.toAbsolutePath() + ") and io.brinjal.examples.NoopTask",
         "/noop_task");
   }
 
   @Test
   void aTaskClassWithoutANoArgumentConstructorStopsTheStart() {
-    Path jar = PluginJar.create().source("com.example.NeedyTask", "package com.example; public class NeedyTask extends io.brinjal.task.Task {"
-        + " public NeedyTask(String url) {} protected void run() {} }")
-        .provider("com.example.NeedyTasks", "", "registry.register(com.example.NeedyTask.class);")
+    Path jar = PluginJar.withTask("com.example.NeedyTask", "public NeedyTask(String url) {}", "com.example.NeedyTasks")
         .writeTo(dir.resolve("plugins/needy.jar"));
     refused(Map.of(), "task provider com.example.NeedyTasks (from " + jar.toAbsolutePath() + ")",
         "com.example.NeedyTask (from " + jar.toAbsolutePath() + "): NeedyTask needs a no-argument constructor");
@@ -149,9 +141,7 @@ class PluginsIT {
 
   @Test
   void aRouteTheApiUsesStopsTheStart() {
-    Path jar = PluginJar.create().source("com.example.Metrics", "package com.example; public class Metrics extends io.brinjal.task.Task {"
-        + " protected void run() {} }").provider("com.example.MetricsTasks", "", "registry.register(com.example.Metrics.class);")
-        .writeTo(dir.resolve("plugins/metrics.jar"));
+    Path jar = PluginJar.withTask("com.example.Metrics", "", "com.example.MetricsTasks").writeTo(dir.resolve("plugins/metrics.jar"));
     refused(Map.of(), "com.example.Metrics (from " + jar.toAbsolutePath() + "): task type Metrics would take the reserved route /metrics,"
         + " a path of the API itself");
   }

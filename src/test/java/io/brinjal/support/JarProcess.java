@@ -170,24 +170,8 @@ public final class JarProcess implements AutoCloseable {
   }
 
   /** Reads the task's SSE stream to its terminal event; answers that event's task JSON. */
-  public JsonNode awaitEnd(String taskId) throws IOException {
-    try {
-      HttpResponse<java.util.stream.Stream<String>> stream = CLIENT.send(HttpRequest.newBuilder(uri("/" + taskId + "/stream"))
-          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofLines());
-      try (java.util.stream.Stream<String> lines = stream.body()) {
-        for (String line : (Iterable<String>) lines::iterator) {
-          if (!line.startsWith("data:")) continue;
-          JsonNode event = Json.MAPPER.readTree(line.substring(5));
-          JsonNode task = event.has("task") ? event.get("task") : event;
-          String status = task.path("status").asText();
-          if (status.equals("done") || status.equals("failed") || status.equals("cancelled")) return task;
-        }
-      }
-      throw new AssertionError("the stream of " + taskId + " ended before the task did");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
+  public JsonNode awaitEnd(String taskId) {
+    return new io.brinjal.testkit.BrinjalClient(URI.create("http://127.0.0.1:" + port)).awaitEnd(taskId);
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {

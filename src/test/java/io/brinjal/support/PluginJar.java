@@ -30,6 +30,17 @@ public final class PluginJar {
     return new PluginJar();
   }
 
+  /**
+   * A jar with one task class whose {@code run()} does nothing, with {@code members} in its body
+   * (e.g. a constructor), and a provider that registers it.
+   */
+  public static PluginJar withTask(String taskClass, String members, String providerClass) {
+    int dot = taskClass.lastIndexOf('.');
+    return create().source(taskClass, "package " + taskClass.substring(0, dot) + "; public class "
+            + taskClass.substring(dot + 1) + " extends io.brinjal.task.Task { " + members + " protected void run() {} }")
+        .provider(providerClass, "", "registry.register(" + taskClass + ".class);");
+  }
+
   /** A class by its full name, e.g. {@code com.example.GreetTask}. */
   public PluginJar source(String className, String source) {
     sources.put(className, source);
