@@ -125,6 +125,14 @@ class PluginsIT {
   }
 
   @Test
+  void twoCopiesOfOnePluginStopTheStartRatherThanOneShadowingTheOther() {
+    Path v1 = greetPlugin().writeTo(dir.resolve("plugins/greet-1.0.jar"));
+    Path v2 = greetPlugin().writeTo(dir.resolve("plugins/greet-1.1.jar"));
+    refused(Map.of(), "brinjal: task plugin error: task provider com.example.greet.GreetTasks is in two jars, "
+        + v1.toAbsolutePath() + " and " + v2.toAbsolutePath());
+  }
+
+  @Test
   void aTypeThatTakesTheRouteOfABuiltInTypeStopsTheStart() {
     Path jar = PluginJar.withTask("com.example.NoopTask", "", "com.example.Tasks").writeTo(dir.resolve("plugins/noop.jar"));
     refused(Map.of(), "com.example.NoopTask (from " + jar.toAbsolutePath() + ") and io.brinjal.examples.NoopTask",

@@ -13,8 +13,11 @@ import java.io.InputStreamReader;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -61,6 +64,7 @@ public final class ServerTasks {
 
   /** Every provider {@code loader} can see (its parent's first), each registering its types. */
   public static void registerProviders(TaskRegistry registry, ClassLoader loader) {
+    refuseShadowedProviders(listings(loader));
     Iterator<ServiceLoader.Provider<TaskProvider>> found = ServiceLoader.load(TaskProvider.class, loader).stream().iterator();
     while (true) {
       ServiceLoader.Provider<TaskProvider> next;
@@ -96,17 +100,38 @@ public final class ServerTasks {
   /** The jars whose services files name providers, so a missing class can be traced to one. */
   private static String listedIn(ClassLoader loader) {
     StringBuilder out = new StringBuilder();
+    listings(loader).forEach((jar, names) -> out.append("\n  ").append(jar).append(" lists ").append(String.join(", ", names)));
+    return out.isEmpty() ? "" : " (providers are listed in:" + out + ")";
+  }
+
+  /**
+   * One provider class in two jars (two versions of one plugin, a jar copied twice): the class
+   * loader would take the first and silently ignore the other, so the start stops instead.
+   */
+  private static void refuseShadowedProviders(Map<String, List<String>> listings) {
+    Map<String, String> firstJar = new HashMap<>();
+    listings.forEach((jar, names) -> names.forEach(name -> {
+      String other = firstJar.putIfAbsent(name, jar);
+      if (other != null) {
+        throw new PluginException("task provider " + name + " is in two jars, " + other + " and " + jar
+            + " (two versions of one plugin?): only one could be used; remove the other", null);
+      }
+    }));
+  }
+
+  /** Each services file the loader sees (its parent's first): its jar, and the names it lists. */
+  private static Map<String, List<String>> listings(ClassLoader loader) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
     try {
       for (URL file : Collections.list(loader.getResources(SERVICES_FILE))) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(file.openStream(), StandardCharsets.UTF_8))) {
-          String names = String.join(", ", in.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).toList());
-          out.append("\n  ").append(jarOf(file)).append(" lists ").append(names);
+          out.put(jarOf(file), in.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).distinct().toList());
         }
       }
     } catch (IOException e) {
-      return "";
+      throw new PluginException("cannot read the task providers' services files: " + e, e);
     }
-    return out.isEmpty() ? "" : " (providers are listed in:" + out + ")";
+    return out;
   }
 
   private static String jarOf(URL servicesFile) {
