@@ -31,7 +31,14 @@ class PluginsIT {
         String name = "world";
         @Override protected void run() {
           setProgress(50);
-          setResults(java.util.Map.of("greeting", "Hello, " + name));
+          boolean seen; // the thread's context loader sees the plugin's own classes
+          try {
+            Class.forName(getClass().getName(), false, Thread.currentThread().getContextClassLoader());
+            seen = true;
+          } catch (ClassNotFoundException e) {
+            seen = false;
+          }
+          setResults(java.util.Map.of("greeting", "Hello, " + name, "context_loader_sees_plugin", seen));
         }
       }
       """;
@@ -56,6 +63,7 @@ class PluginsIT {
     JsonNode end = server.awaitEnd(Json.MAPPER.readTree(created.body()).get("task_id").asText());
     assertEquals("done", end.get("status").asText(), end.toString());
     assertEquals("Hello, plugin world", end.at("/results/greeting").asText());
+    assertTrue(end.at("/results/context_loader_sees_plugin").asBoolean(), end.toString());
   }
 
   @Test
