@@ -1,5 +1,6 @@
 # Brinjal: build the fat jar with Maven, run it on a slim JRE as a non-root user.
 #   docker build -t brinjal .   then   docker run -p 8000:8000 brinjal
+#   with your task plugins:    docker run -p 8000:8000 -v "$PWD/plugins:/app/plugins:ro" brinjal
 # (docker compose up starts it with Prometheus and Grafana, see docker-compose.yml)
 
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -22,6 +23,10 @@ COPY conf /app/conf
 # a folder the non-root user may write, for the task store (BRINJAL_STORE_PATH; mount a volume on it)
 RUN mkdir -p /data && chown brinjal /data
 ENV BRINJAL_STORE_PATH=/data/brinjal.db
+# task plugins: mount a folder of plugin jars here (docker run -v $PWD/plugins:/app/plugins:ro …);
+# empty in the image, so the server runs its built-in types only
+RUN mkdir -p /app/plugins
+ENV BRINJAL_PLUGINS_DIR=/app/plugins
 USER brinjal
 EXPOSE 8000
 # JSON logs for log collectors; text with -e BRINJAL_LOG_FORMAT=text

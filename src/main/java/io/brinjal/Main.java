@@ -5,7 +5,10 @@ import io.brinjal.config.ConfigException;
 import io.brinjal.config.ConfigLoader;
 import io.brinjal.metrics.BrinjalMetrics;
 import io.brinjal.metrics.LogSetup;
+import io.brinjal.plugins.PluginException;
+import io.brinjal.plugins.ServerTasks;
 import io.brinjal.store.StoreOpenException;
+import io.brinjal.task.TaskRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -35,9 +38,21 @@ public final class Main {
       return;
     }
     LogSetup.applyFormat(config.logging().format());
+    TaskRegistry tasks;
+    try {
+      tasks = ServerTasks.load(config.tasks()); // built-ins, then the classpath's and the plugins folder's providers
+    } catch (ConfigException e) {
+      System.err.println("brinjal: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (PluginException e) {
+      System.err.println("brinjal: task plugin error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     PrometheusMeterRegistry meters = BrinjalMetrics.newRegistry();
     Vertx vertx = vertxReportingTo(meters);
-    BrinjalVerticle verticle = new BrinjalVerticle(config, Brinjal.builtInTasks(), Clock.systemUTC(), meters);
+    BrinjalVerticle verticle = new BrinjalVerticle(config, tasks, Clock.systemUTC(), meters);
     String deployment;
     try {
       deployment = vertx.deployVerticle(verticle).await(); // main thread: awaiting is allowed here

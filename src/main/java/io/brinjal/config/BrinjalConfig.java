@@ -30,21 +30,13 @@ public record BrinjalConfig(
     Cluster cluster,
     Idempotency idempotency,
     Retry retry,
+    Tasks tasks,
     Map<String, Integer> semaphorePerKey) {
-
-  /** Without per-key limits. */
-  public BrinjalConfig(Http http, Map<String, Integer> semaphores, Retention retention, Streaming streaming,
-      Execution execution, Limits limits, Auth auth, Cors cors, Recurring recurring, Logging logging, Shutdown shutdown,
-      Store store, Cluster cluster, Idempotency idempotency, Retry retry) {
-    this(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store,
-        cluster, idempotency, retry, Map.of());
-  }
 
   /** The per-key limit of a semaphore, 0 for none. */
   public int perKeyOf(String semaphore) {
     return semaphorePerKey.getOrDefault(semaphore, 0);
   }
-
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -202,44 +194,61 @@ public record BrinjalConfig(
    */
   public record Retry(double baseSeconds, double maxSeconds) {}
 
+  /**
+   * Which task types the server offers.
+   *
+   * @param pluginsDir a folder whose jars are searched for {@code io.brinjal.task.TaskProvider}s;
+   *     empty: {@code plugins/} if that folder exists, else none
+   * @param builtins the built-in example types to register: null for all of them, else these
+   *     names (empty for none)
+   */
+  public record Tasks(String pluginsDir, List<String> builtins) {
+    /** {@code builtins} meaning "every built-in type". */
+    public static final List<String> ALL_BUILTINS = null;
+
+    public boolean allBuiltins() {
+      return builtins == null;
+    }
+  }
+
   /** The embedded defaults, as a library user starts from. */
   public static BrinjalConfig defaults() {
     return ConfigLoader.fromDefaults();
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withRetry(Retry retry) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
   }
 }

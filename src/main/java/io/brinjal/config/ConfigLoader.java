@@ -62,7 +62,9 @@ public final class ConfigLoader {
           Map.entry("BRINJAL_STORE_PASSWORD", "store.password"),
           Map.entry("BRINJAL_STORE_POOL_SIZE", "store.pool_size"),
           Map.entry("BRINJAL_NODE_ID", "cluster.node_id"),
-          Map.entry("BRINJAL_CLUSTER_NODE_TIMEOUT_MS", "cluster.node_timeout_ms"));
+          Map.entry("BRINJAL_CLUSTER_NODE_TIMEOUT_MS", "cluster.node_timeout_ms"),
+          Map.entry("BRINJAL_PLUGINS_DIR", "tasks.plugins_dir"),
+          Map.entry("BRINJAL_TASKS_BUILTINS", "tasks.builtins"));
 
   private ConfigLoader() {}
 
@@ -173,7 +175,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown", "store", "cluster", "idempotency", "retry"));
+        "recurring", "logging", "shutdown", "store", "cluster", "idempotency", "retry", "tasks"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances", "header_timeout_seconds"));
     String host = text(http, "http.host");
@@ -299,7 +301,29 @@ public final class ConfigLoader {
         new BrinjalConfig.Cluster(nodeId, heartbeatMs, nodeTimeoutMs, integer(cluster, "cluster.poll_ms", 100, 600_000)),
         new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)),
         new BrinjalConfig.Retry(retryBase, retryMax),
+        tasks(section(tree, "tasks")),
         perKey);
+  }
+
+  /** Names are checked against the built-in types at start-up, where they are known. */
+  private static BrinjalConfig.Tasks tasks(ObjectNode tasks) {
+    onlyKeys(tasks, "tasks.", Set.of("plugins_dir", "builtins"));
+    String pluginsDir = text(tasks, "tasks.plugins_dir").trim();
+    JsonNode builtins = tasks.get("builtins");
+    List<String> names = new ArrayList<>();
+    if (builtins != null && builtins.isTextual()) { // "all", "none", or names separated by commas (env)
+      String text = builtins.textValue().trim();
+      if (text.equals("all")) return new BrinjalConfig.Tasks(pluginsDir, BrinjalConfig.Tasks.ALL_BUILTINS);
+      if (!text.equals("none")) for (String name : text.split(",")) if (!name.isBlank()) names.add(name.trim());
+    } else if (builtins != null && builtins.isArray()) {
+      for (JsonNode name : builtins) {
+        if (!name.isTextual()) throw new ConfigException("tasks.builtins: a task type name must be a string, got " + name);
+        names.add(name.textValue());
+      }
+    } else {
+      throw new ConfigException("tasks.builtins: must be \"all\", \"none\" or a list of task type names, got " + builtins);
+    }
+    return new BrinjalConfig.Tasks(pluginsDir, List.copyOf(names));
   }
 
   private static String token(ObjectNode node, String key) {

@@ -659,10 +659,15 @@ public final class TaskEngine {
 
   /** Worker thread: the only place user work runs. */
   private static Void runOnWorker(Task task, TaskControl control) throws Exception {
+    Thread worker = Thread.currentThread();
+    ClassLoader pools = worker.getContextClassLoader();
+    // a plugin's task sees its own jar through the context loader too (ServiceLoader, JDBC drivers, …)
+    worker.setContextClassLoader(task.getClass().getClassLoader());
     try {
       if (control.enterOnWorker()) Task.Access.run(task);
       return null;
     } finally {
+      worker.setContextClassLoader(pools);
       control.leaveOnWorker();
     }
   }

@@ -23,15 +23,26 @@ public final class TaskRegistry {
     return register(type, "");
   }
 
+  /**
+   * Throws {@link IllegalArgumentException} naming the class and the jar it came from when the
+   * class cannot be a task type (no no-argument constructor, abstract, a bad parameter), when
+   * its route is one the API uses, or when another class already has its route.
+   */
   public synchronized TaskRegistry register(Class<? extends Task> type, String description) {
-    TaskType t = TaskType.of(type, description);
+    TaskType t;
+    try {
+      t = TaskType.of(type, description);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ClassOrigin.describe(type) + ": " + e.getMessage(), e);
+    }
     if (RESERVED_ROUTES.contains(t.route())) {
-      throw new IllegalArgumentException(t.name() + " would take the reserved route /" + t.route());
+      throw new IllegalArgumentException(ClassOrigin.describe(type) + ": task type " + t.name()
+          + " would take the reserved route /" + t.route() + ", a path of the API itself");
     }
     TaskType previous = byRoute.get(t.route());
     if (previous != null && previous.javaType() != type) {
-      throw new IllegalArgumentException(
-          t.name() + " and " + previous.javaType().getName() + " both map to /" + t.route());
+      throw new IllegalArgumentException(ClassOrigin.describe(type) + " and "
+          + ClassOrigin.describe(previous.javaType()) + " both map to the route /" + t.route());
     }
     byRoute.put(t.route(), t);
     return this;

@@ -203,4 +203,23 @@ class ConfigLoaderTest {
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOW_CREDENTIALS", "yes"))).contains("true or false"));
     assertTrue(errorOf(() -> ConfigLoader.load(Map.of("BRINJAL_CORS_ALLOWED_ORIGINS", "evil"))).contains("cors.allowed_origins"));
   }
+
+  @Test
+  void taskTypesComeFromAllBuiltInsAndThePluginsFolderUnlessConfiguredOtherwise() throws IOException {
+    BrinjalConfig.Tasks defaults = BrinjalConfig.defaults().tasks();
+    assertTrue(defaults.allBuiltins());
+    assertEquals("", defaults.pluginsDir(), "empty: plugins/ when it exists");
+    BrinjalConfig.Tasks fromEnv = ConfigLoader.load(Map.of("BRINJAL_PLUGINS_DIR", "/opt/plugins",
+        "BRINJAL_TASKS_BUILTINS", "NoopTask, SleepTask")).tasks();
+    assertEquals("/opt/plugins", fromEnv.pluginsDir());
+    assertEquals(List.of("NoopTask", "SleepTask"), fromEnv.builtins());
+    assertEquals(List.of(), ConfigLoader.load(Map.of("BRINJAL_TASKS_BUILTINS", "none")).tasks().builtins());
+    BrinjalConfig.Tasks fromFile = ConfigLoader.load(Map.of("BRINJAL_CONFIG",
+        file("{\"tasks\": {\"builtins\": [\"ExampleCPUTask\"]}}").toString())).tasks();
+    assertEquals(List.of("ExampleCPUTask"), fromFile.builtins());
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"tasks\": {\"builtins\": 3}}")).startsWith("tasks.builtins"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"tasks\": {\"builtins\": [3]}}")).startsWith("tasks.builtins"));
+    assertTrue(errorOf(() -> ConfigLoader.fromJson("{\"tasks\": {\"plugin_dir\": \"x\"}}"))
+        .startsWith("tasks.plugin_dir: unknown key"));
+  }
 }

@@ -52,13 +52,23 @@ public final class JarProcess implements AutoCloseable {
 
   /** As above, with a copy of the jar elsewhere (where another user may read it). */
   public static JarProcess start(Map<String, String> env, Path workDir, List<String> prefix, Path jar) {
+    return launch(env, workDir, prefix, List.of("-jar", jar.toAbsolutePath().toString()));
+  }
+
+  /** {@code java -cp <the jar>:<more> io.brinjal.Main}: the server with more jars on its classpath. */
+  public static JarProcess startWithClasspath(Map<String, String> env, Path workDir, List<Path> more) {
+    StringBuilder classpath = new StringBuilder(JAR.toAbsolutePath().toString());
+    more.forEach(p -> classpath.append(java.io.File.pathSeparatorChar).append(p.toAbsolutePath()));
+    return launch(env, workDir, List.of(), List.of("-cp", classpath.toString(), "io.brinjal.Main"));
+  }
+
+  private static JarProcess launch(Map<String, String> env, Path workDir, List<String> prefix, List<String> javaArgs) {
     try {
       int port = freePort();
       Path log = Files.createTempFile("brinjal-jar-", ".log");
       List<String> command = new ArrayList<>(prefix);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-jar");
-      command.add(jar.toAbsolutePath().toString());
+      command.addAll(javaArgs);
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
           .redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> environment = new HashMap<>(Map.of("BRINJAL_HTTP_HOST", "127.0.0.1",
@@ -157,6 +167,11 @@ public final class JarProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Reads the task's SSE stream to its terminal event; answers that event's task JSON. */
+  public JsonNode awaitEnd(String taskId) {
+    return new io.brinjal.testkit.BrinjalClient(URI.create("http://127.0.0.1:" + port)).awaitEnd(taskId);
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
