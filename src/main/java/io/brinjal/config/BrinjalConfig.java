@@ -1,6 +1,7 @@
 package io.brinjal.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.command.CommandSpec;
 import io.brinjal.recurring.CronSchedule;
 import java.time.ZoneId;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Set;
  * Validated configuration, built once at start-up by {@link ConfigLoader}.
  *
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
+ * @param commands task types that run a program (see {@link CommandSpec}), registered at start-up
  */
 public record BrinjalConfig(
     Http http,
@@ -27,7 +29,8 @@ public record BrinjalConfig(
     Store store,
     Cluster cluster,
     Idempotency idempotency,
-    Retry retry) {
+    Retry retry,
+    List<CommandSpec> commands) {
 
   /**
    * @param idleTimeoutSeconds a connection with no traffic either way for this long is closed
@@ -191,38 +194,42 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withRetry(Retry retry) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
+  }
+
+  public BrinjalConfig withCommands(List<CommandSpec> commands) {
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, commands);
   }
 }
