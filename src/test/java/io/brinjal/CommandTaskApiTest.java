@@ -183,6 +183,18 @@ class CommandTaskApiTest {
   }
 
   @Test
+  void whatTheProgramLeavesRunningWhenItExitsIsEndedToo() {
+    String marker = marker();
+    String id = http.create("hang_script", Json.object().put("marker", marker).put("mode", "leave").toString());
+    JsonNode end = http.awaitTerminal(id);
+    assertEquals("done", end.get("status").asText(), end.toString());
+    long grandchild = Long.parseLong(output(end).get(0).substring("grandchild ".length()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+    assertTrue(ProcessHandle.of(grandchild).map(p -> !p.isAlive() || !p.info().commandLine().orElse("").contains(marker))
+        .orElse(true));
+  }
+
+  @Test
   void deletingARunningCommandEndsItsProcesses() {
     String marker = marker();
     String id = http.create("hang_script", Json.object().put("marker", marker).toString());
@@ -251,8 +263,9 @@ class CommandTaskApiTest {
     while (stream.next().path("progress").asInt() != 5) {
       // the script says it started its grandchild
     }
+    // the grandchild is forked before the line is printed, but may not have exec'd sleep yet
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).stream().anyMatch(c -> c.contains("sleep " + marker)));
     List<String> running = processesMarked(marker);
-    assertTrue(running.stream().anyMatch(c -> c.contains("sleep " + marker)), "grandchild not found: " + running);
     assertTrue(running.stream().anyMatch(c -> c.contains("hang.sh")), "child not found: " + running);
   }
 

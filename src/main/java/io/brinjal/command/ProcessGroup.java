@@ -2,6 +2,8 @@ package io.brinjal.command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessGroup {
   static final String SETSID = "setsid";
+  private static final Path PROC = Path.of("/proc");
   private static final Duration POLL = Duration.ofMillis(50);
 
   private final Process process;
@@ -73,58 +76,57 @@ final class ProcessGroup {
    */
   void terminate(Duration grace) {
     boolean interrupted = Thread.interrupted();
-    if (groupAlive()) {
-      signal("TERM");
+    List<ProcessHandle> members = members();
+    if (!members.isEmpty()) {
+      members.forEach(ProcessHandle::destroy); // SIGTERM
       long deadline = System.nanoTime() + grace.toNanos();
-      while (groupAlive() && System.nanoTime() - deadline < 0) {
+      while (!(members = members()).isEmpty() && System.nanoTime() - deadline < 0) {
         try {
           Thread.sleep(POLL.toMillis());
         } catch (InterruptedException e) {
           interrupted = true;
         }
       }
-      if (groupAlive()) signal("KILL");
+      // SIGKILL; again while any is left, for one that forked between the reading and the signal
+      for (int round = 0; round < 10 && !members.isEmpty(); round++, members = members()) {
+        members.forEach(ProcessHandle::destroyForcibly);
+      }
     }
-    interrupted |= waitUninterruptibly(process, grace.toMillis() + 1000); // after SIGKILL: at once
-    if (interrupted || heldInterrupt) Thread.currentThread().interrupt();
-    heldInterrupt = false;
-  }
-
-  private boolean heldInterrupt;
-
-  /** Whether any process of the group is still there (the leader, or one it left behind). */
-  private boolean groupAlive() {
-    return kill("-0") == 0;
-  }
-
-  private void signal(String name) {
-    kill("-" + name);
-  }
-
-  /** {@code kill -SIG -- -pgid}: the negative id addresses the whole group. */
-  private int kill(String signal) {
-    try {
-      Process kill = new ProcessBuilder("kill", signal, "--", "-" + pgid)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      heldInterrupt |= waitUninterruptibly(kill, 10_000);
-      return kill.isAlive() ? 1 : kill.exitValue();
-    } catch (IOException e) {
-      return 1;
-    }
-  }
-
-  /** Waits up to {@code millis} for {@code p}; answers whether an interrupt came meanwhile. */
-  private static boolean waitUninterruptibly(Process p, long millis) {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (true) {
       try {
-        p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        return interrupted;
+        process.waitFor(grace.toMillis() + 1000, TimeUnit.MILLISECONDS); // after SIGKILL: at once
+        break;
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /**
+   * The group's processes that are alive (not zombies), from {@code /proc}: the group id is the
+   * fifth field of {@code /proc/PID/stat}. Read there rather than by running {@code kill}, which
+   * slim container images lack.
+   */
+  private List<ProcessHandle> members() {
+    List<ProcessHandle> out = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path proc : procs) {
+        String stat;
+        try {
+          stat = Files.readString(proc.resolve("stat"));
+        } catch (IOException | UncheckedIOException e) {
+          continue; // it has just ended
+        }
+        // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+        if (fields.length < 3 || fields[0].equals("Z") || Long.parseLong(fields[2]) != pgid) continue;
+        ProcessHandle.of(Long.parseLong(proc.getFileName().toString())).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      if (process.isAlive()) out.add(process.toHandle()); // no /proc: the leader at least
+    }
+    return out;
   }
 
   /**
