@@ -71,6 +71,14 @@ class CommandConfigApiTest {
   }
 
   @Test
+  void aConfiguredScheduleMayNameACommandTypeWhoseRouteIsItsOwn(Vertx vertx) {
+    String config = "{\"commands\": [{\"task_type\": \"NightlyJob\", \"route\": \"nightly\", \"argv\": [\"true\"]}],"
+        + " \"recurring\": {\"schedules\": [{\"task_type\": \"NightlyJob\", \"cron_expression\": \"0 3 * * *\"}]}}";
+    var listed = TestServer.start(vertx, config).http().get("/recurring").json();
+    assertTrue(listed.toString().contains("NightlyJob"), listed.toString());
+  }
+
+  @Test
   void theDefaultsAndTheShippedConfigurationHaveNoCommands() {
     assertEquals(0, ConfigLoader.fromJson("{}").commands().size());
     assertEquals(0, ConfigLoader.load(java.util.Map.of("BRINJAL_CONFIG", "conf/config.json")).commands().size());

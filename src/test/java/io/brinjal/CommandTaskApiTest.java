@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CommandTaskApiTest {
+  private TestServer server;
   private HttpProbe http;
   @TempDir Path tmp;
 
@@ -65,7 +66,8 @@ class CommandTaskApiTest {
     commands.add(missing);
     ObjectNode config = Json.object();
     config.set("commands", commands);
-    http = TestServer.start(vertx, config.toString()).http();
+    server = TestServer.start(vertx, config.toString());
+    http = server.http();
   }
 
   private static ObjectNode command(String type, String script, List<String> args, ObjectNode... params) {
@@ -192,6 +194,15 @@ class CommandTaskApiTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
     assertTrue(ProcessHandle.of(grandchild).map(p -> !p.isAlive() || !p.info().commandLine().orElse("").contains(marker))
         .orElse(true));
+  }
+
+  @Test
+  void theServersGracefulStopEndsTheProcessesOfRunningCommands() {
+    String marker = marker();
+    String id = http.create("hang_script", Json.object().put("marker", marker).toString());
+    awaitStarted(id, marker);
+    HttpProbe.await(server.brinjal().shutdown(Duration.ZERO)); // the grace is over at once: running tasks are stopped
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
   }
 
   @Test
