@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Command task types through the real HTTP interface, with real child processes (/bin/sh
@@ -164,24 +166,13 @@ class CommandTaskApiTest {
     assertFalse(Files.exists(touched), "a shell ran a parameter");
   }
 
-  @Test
-  void cancelEndsTheWholeProcessGroupGrandchildrenToo() {
-    String marker = marker();
-    String id = http.create("hang_script", Json.object().put("marker", marker).toString());
-    awaitStarted(id, marker);
-    assertEquals(200, http.post("/" + id + "/cancel").status());
-    assertEquals("cancelled", http.awaitTerminal(id).get("status").asText());
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
-  }
-
-  @Test
-  void aGroupThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
-    String marker = marker();
-    String id = http.create("hang_script", Json.object().put("marker", marker).put("mode", "ignore").toString());
-    awaitStarted(id, marker);
-    assertEquals(200, http.post("/" + id + "/cancel").status());
-    assertEquals("cancelled", http.awaitTerminal(id).get("status").asText());
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+  @ParameterizedTest(name = "mode \"{0}\"")
+  @ValueSource(strings = {"", "ignore"}) // "ignore": SIGTERM is ignored, so only SIGKILL after the grace ends them
+  void cancelEndsTheWholeProcessGroupGrandchildrenToo(String mode) {
+    Hanging run = startHanging(mode);
+    assertEquals(200, http.post("/" + run.id() + "/cancel").status());
+    assertEquals("cancelled", http.awaitTerminal(run.id()).get("status").asText());
+    awaitGone(run.marker());
   }
 
   @Test
@@ -191,27 +182,23 @@ class CommandTaskApiTest {
     JsonNode end = http.awaitTerminal(id);
     assertEquals("done", end.get("status").asText(), end.toString());
     long grandchild = Long.parseLong(output(end).get(0).substring("grandchild ".length()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+    awaitGone(marker);
     assertTrue(ProcessHandle.of(grandchild).map(p -> !p.isAlive() || !p.info().commandLine().orElse("").contains(marker))
         .orElse(true));
   }
 
   @Test
   void theServersGracefulStopEndsTheProcessesOfRunningCommands() {
-    String marker = marker();
-    String id = http.create("hang_script", Json.object().put("marker", marker).toString());
-    awaitStarted(id, marker);
+    Hanging run = startHanging("");
     HttpProbe.await(server.brinjal().shutdown(Duration.ZERO)); // the grace is over at once: running tasks are stopped
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+    awaitGone(run.marker());
   }
 
   @Test
   void deletingARunningCommandEndsItsProcesses() {
-    String marker = marker();
-    String id = http.create("hang_script", Json.object().put("marker", marker).toString());
-    awaitStarted(id, marker);
-    assertEquals(200, http.delete("/" + id).status());
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+    Hanging run = startHanging("");
+    assertEquals(200, http.delete("/" + run.id()).status());
+    awaitGone(run.marker());
   }
 
   @Test
@@ -221,7 +208,7 @@ class CommandTaskApiTest {
     JsonNode end = http.awaitTerminal(id);
     assertEquals("failed", end.get("status").asText(), end.toString());
     assertEquals("TimeoutException", end.get("error_type").asText());
-    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
+    awaitGone(marker);
   }
 
   @Test
@@ -269,7 +256,13 @@ class CommandTaskApiTest {
     assertTrue(http.get("/openapi.json").json().path("paths").has("/echo_args"));
   }
 
-  private void awaitStarted(String id, String marker) {
+  /** A running hang.sh task and the marker its processes carry. */
+  private record Hanging(String id, String marker) {}
+
+  /** Starts hang.sh; returns once its grandchild runs. */
+  private Hanging startHanging(String mode) {
+    String marker = marker();
+    String id = http.create("hang_script", Json.object().put("marker", marker).put("mode", mode).toString());
     SseProbe stream = http.stream("/" + id + "/stream");
     while (stream.next().path("progress").asInt() != 5) {
       // the script says it started its grandchild
@@ -278,6 +271,11 @@ class CommandTaskApiTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).stream().anyMatch(c -> c.contains("sleep " + marker)));
     List<String> running = processesMarked(marker);
     assertTrue(running.stream().anyMatch(c -> c.contains("hang.sh")), "child not found: " + running);
+    return new Hanging(id, marker);
+  }
+
+  private static void awaitGone(String marker) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesMarked(marker).isEmpty());
   }
 
   /** A sleep duration no other process has: it marks the test's processes in the process list. */
