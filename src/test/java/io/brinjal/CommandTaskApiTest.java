@@ -166,6 +166,20 @@ class CommandTaskApiTest {
     assertFalse(Files.exists(touched), "a shell ran a parameter");
   }
 
+  @Test
+  void nonAsciiTextReachesTheProgramIntactOrIsRefusedWhenTheServersLocaleCannotWriteIt() {
+    String value = "é ü 日本 ✓";
+    Reply reply = http.postJson("/echo_args", Json.object().put("text", value).toString());
+    if (!java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding")).newEncoder().canEncode(value)) {
+      assertEquals(422, reply.status(), reply.toString()); // a JVM started under the C locale
+      return;
+    }
+    assertEquals(200, reply.status(), reply.toString());
+    JsonNode end = http.awaitTerminal(reply.json().get("task_id").asText());
+    assertTrue(output(end).contains("arg=" + value), end.toString());
+    assertTrue(output(end).contains("env_text=" + value), end.toString());
+  }
+
   @ParameterizedTest(name = "mode \"{0}\"")
   @ValueSource(strings = {"", "ignore"}) // "ignore": SIGTERM is ignored, so only SIGKILL after the grace ends them
   void cancelEndsTheWholeProcessGroupGrandchildrenToo(String mode) {
@@ -229,6 +243,7 @@ class CommandTaskApiTest {
         {"{\"text\": null}", "parameter 'text' must not be null"},
         {"{\"n\": null}", "parameter 'n' must not be null"},
         {"{\"other\": 1}", "parameter 'other' is not a parameter of ArgsScript"},
+        {"{\"text\": \"a\\u0000b\"}", "parameter 'text' must not contain a NUL character"},
     };
     for (String[] c : cases) {
       Reply reply = http.postJson("/echo_args", c[0]);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,11 +69,32 @@ public final class CommandTask extends Task {
     return spec.timeout();
   }
 
+  /**
+   * The JVM writes arguments and environment variables in this encoding (from the locale it was
+   * started with); a value it cannot write would reach the program changed ({@code ?}).
+   */
+  private static final Charset ARGUMENT_ENCODING = argumentEncoding();
+
   @Override
   protected void validate() {
     values.forEach((name, value) -> {
       if (value == null) throw new InvalidParameterException(name, "must not be null");
+      if (value instanceof String s && s.indexOf('\0') >= 0) {
+        throw new InvalidParameterException(name, "must not contain a NUL character (no program argument can)");
+      }
+      if (value instanceof String s && !ARGUMENT_ENCODING.newEncoder().canEncode(s)) {
+        throw new InvalidParameterException(name, "has characters that cannot reach the program intact: the server"
+            + " runs with the " + ARGUMENT_ENCODING + " encoding (start it under a UTF-8 locale, e.g. LANG=C.UTF-8)");
+      }
     });
+  }
+
+  private static Charset argumentEncoding() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (IllegalArgumentException e) {
+      return StandardCharsets.UTF_8;
+    }
   }
 
   @Override
