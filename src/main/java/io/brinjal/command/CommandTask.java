@@ -40,7 +40,7 @@ public final class CommandTask extends Task {
   private final CommandSpec spec;
   private final Map<String, Object> values = new LinkedHashMap<>(); // parameter values, defaults first
 
-  // written by the stdout reader thread only
+  // written by the stdout reader thread, read by it and by run() at the end: guarded by this
   private final LineTail output = new LineTail(OUTPUT_LINES, OUTPUT_CHARS);
   private JsonNode result;
 
@@ -148,7 +148,7 @@ public final class CommandTask extends Task {
   }
 
   /** stdout reader thread. */
-  private void onOutputLine(String line) {
+  private synchronized void onOutputLine(String line) {
     OutputLine parsed = OutputLine.parse(line);
     if (parsed instanceof OutputLine.Progress p) setProgress(p.value());
     else if (parsed instanceof OutputLine.Heading h) setHeading(h.text());
@@ -164,7 +164,7 @@ public final class CommandTask extends Task {
   }
 
   /** {@code results}: the last {@code result:} value and the last plain output lines. */
-  private void publishOutput() {
+  private synchronized void publishOutput() {
     ObjectNode results = Json.object();
     results.set("result", result);
     var lines = results.putArray("output");

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The last lines of a stream, bounded in lines and characters (a command may print for hours).
- * A line longer than {@link #MAX_LINE_CHARS} keeps its start. Used by one thread at a time.
+ * A line longer than {@link #MAX_LINE_CHARS} keeps its start. Synchronized: a reader thread adds
+ * while the task's thread may read it (when a pipe outlives the wait for it to drain).
  */
 final class LineTail {
   static final int MAX_LINE_CHARS = 4096;
@@ -19,23 +20,23 @@ final class LineTail {
     this.maxChars = maxChars;
   }
 
-  void add(String line) {
+  synchronized void add(String line) {
     String kept = line.length() <= MAX_LINE_CHARS ? line : line.substring(0, MAX_LINE_CHARS) + "…";
     lines.addLast(kept);
     chars += kept.length();
     while (lines.size() > maxLines || (chars > maxChars && lines.size() > 1)) chars -= lines.removeFirst().length();
   }
 
-  List<String> lines() {
+  synchronized List<String> lines() {
     return List.copyOf(lines);
   }
 
-  boolean isEmpty() {
+  synchronized boolean isEmpty() {
     return lines.isEmpty();
   }
 
   /** The lines joined, each ending in a newline. */
-  String text() {
+  synchronized String text() {
     StringBuilder out = new StringBuilder(chars + lines.size());
     lines.forEach(l -> out.append(l).append('\n'));
     return out.toString();

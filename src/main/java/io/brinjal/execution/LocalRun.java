@@ -205,13 +205,18 @@ final class LocalRun {
   /** run() threw: type, message and trace, and a body saying so unless the task's own does. */
   static TaskState.Builder failed(TaskState.Builder b, Instant now, Throwable error, String body) {
     String message = error.getMessage() == null ? error.toString() : error.getMessage();
+    String type;
+    String trace;
     if (error instanceof TaskFailedException own) { // the task's own error type and trace (a child process's stderr)
-      b.status(TaskStatus.FAILED).completedAt(now).error(own.errorType(), message, own.traceback());
+      type = own.errorType();
+      trace = own.traceback();
     } else {
-      StringWriter trace = new StringWriter();
-      error.printStackTrace(new PrintWriter(trace));
-      b.status(TaskStatus.FAILED).completedAt(now).error(error.getClass().getSimpleName(), message, trace.toString());
+      StringWriter stack = new StringWriter();
+      error.printStackTrace(new PrintWriter(stack));
+      type = error.getClass().getSimpleName();
+      trace = stack.toString();
     }
+    b.status(TaskStatus.FAILED).completedAt(now).error(type, message, trace);
     if (!mentionsFailure(body, message)) b.body("Task failed: " + message);
     return b;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.json.Json;
 import java.lang.reflect.Field;
+import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
@@ -23,7 +24,7 @@ import java.util.function.Function;
 public final class ParamSpec {
   private final String wireName;
   private final Class<?> type;
-  private final java.lang.reflect.Type genericType;
+  private final Type genericType;
   private final String jsonType;
   private final Object defaultValue;
   private final String description;

@@ -20,7 +20,7 @@ public class TaskFailedException extends RuntimeException {
     return errorType;
   }
 
-  /** The text shown as {@code error_traceback}; may be empty. */
+  /** The text shown as {@code error_traceback}; may be null. */
   public String traceback() {
     return traceback;
   }

@@ -54,7 +54,7 @@ public final class TaskType {
   }
 
   /** A task class: its fields are the parameters, its field initialisers their defaults. */
-  private static TaskType ofClass(Class<? extends Task> type, String description) {
+  public static TaskType of(Class<? extends Task> type, String description) {
     String name = type.getSimpleName();
     Constructor<? extends Task> constructor;
     try {
@@ -90,10 +90,6 @@ public final class TaskType {
   /** See {@link Task#retryBackoff()}: null for the server's. */
   public RetryBackoff retryBackoff() {
     return retryBackoff;
-  }
-
-  public static TaskType of(Class<? extends Task> type, String description) {
-    return ofClass(type, description);
   }
 
   /**
