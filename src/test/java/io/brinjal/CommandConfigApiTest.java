@@ -32,7 +32,7 @@ class CommandConfigApiTest {
       "{\"task_type\": \"Job\", \"argv\": [\"true\"], \"params\": [{\"name\": \"n\", \"type\": \"float\"}]}"
           + "|commands[0] (task_type Job).params[0].type: must be string, integer, number or boolean, got \"float\"",
       "{\"task_type\": \"Job\", \"argv\": [\"echo\", \"{size}\"], \"params\": [{\"name\": \"n\", \"type\": \"integer\"}]}"
-          + "|commands[0] (task_type Job).argv: placeholder {size} in \"{size}\" names no parameter (parameters: n)",
+          + "|commands[0] (task_type Job).argv: placeholder {size} in \"{size}\" names no parameter (params: n)",
       "{\"task_type\": \"Job\", \"argv\": [\"true\"], \"params\": [{\"name\": \"n\", \"type\": \"integer\", \"default\": \"x\"}]}"
           + "|commands[0] (task_type Job).params[0].default: parameter 'n' must be an integer",
       "{\"task_type\": \"Job\", \"argv\": [\"true\"], \"params\": [{\"name\": \"n\", \"type\": \"integer\"}, {\"name\": \"n\", \"type\": \"string\"}]}"

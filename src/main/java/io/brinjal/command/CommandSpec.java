@@ -94,7 +94,8 @@ public record CommandSpec(String where, String taskType, String route, String se
     try {
       templates(argv, known::contains);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(at + ".argv: " + e.getMessage() + " (parameters: " + String.join(", ", known) + ")");
+      throw new ConfigException(at + ".argv: " + e.getMessage()
+          + (known.isEmpty() ? " (it declares no params)" : " (params: " + String.join(", ", known) + ")"));
     }
     Map<String, String> env = new LinkedHashMap<>();
     JsonNode envNode = entry.get("env");
