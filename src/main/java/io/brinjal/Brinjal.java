@@ -4,6 +4,7 @@ import io.brinjal.api.AccessGuard;
 import io.brinjal.api.TaskRoutes;
 import io.brinjal.cluster.ClusterEvents;
 import io.brinjal.cluster.ClusterNode;
+import io.brinjal.command.CommandTypes;
 import io.brinjal.config.BrinjalConfig;
 import io.brinjal.config.ConfigException;
 import io.brinjal.examples.ExampleCPUTask;
@@ -57,6 +58,7 @@ public final class Brinjal {
 
   private Brinjal(Vertx vertx, BrinjalConfig config, TaskRegistry registry, Clock clock, PrometheusMeterRegistry meters,
       TaskStore givenStore) {
+    CommandTypes.register(registry, config.commands()); // before the schedules, which may name them
     List<ScheduleSpec> configured = configuredSchedules(config, registry); // fail before anything starts
     Context owner = vertx.getOrCreateContext(); // the engine's loop: its state, the events, a memory store
     this.store = givenStore != null ? givenStore : TaskStores.fromConfig(vertx, owner, config);
@@ -114,8 +116,10 @@ public final class Brinjal {
   }
 
   /**
-   * Throws {@link ConfigException} naming the entry if a configured schedule (see
-   * {@code recurring.schedules}) has an unknown task type or parameters it refuses.
+   * Adds the configured commands ({@code commands}) to {@code registry}. Throws
+   * {@link ConfigException} naming the entry if a command's route or name is taken, or if a
+   * configured schedule (see {@code recurring.schedules}) has an unknown task type or parameters
+   * it refuses.
    */
   public static Brinjal create(Vertx vertx, BrinjalConfig config, TaskRegistry registry) {
     return create(vertx, config, registry, Clock.systemUTC());

@@ -1,6 +1,7 @@
 package io.brinjal.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.command.CommandSpec;
 import io.brinjal.recurring.CronSchedule;
 import java.time.ZoneId;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param semaphores semaphore name to limit, in configuration order; always holds "default"
  * @param semaphorePerKey semaphore name to its per-key limit (at most that many tasks of one
  *     concurrency key at once), for the semaphores that have one
+ * @param commands task types that run a program (see {@link CommandSpec}), registered at start-up
  */
 public record BrinjalConfig(
     Http http,
@@ -31,7 +33,8 @@ public record BrinjalConfig(
     Idempotency idempotency,
     Retry retry,
     Tasks tasks,
-    Map<String, Integer> semaphorePerKey) {
+    Map<String, Integer> semaphorePerKey,
+    List<CommandSpec> commands) {
 
   /** The per-key limit of a semaphore, 0 for none. */
   public int perKeyOf(String semaphore) {
@@ -217,38 +220,38 @@ public record BrinjalConfig(
   }
 
   public BrinjalConfig withHttp(Http http) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withSemaphores(Map<String, Integer> semaphores) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withRetention(Retention retention) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withStreaming(Streaming streaming) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withAuth(Auth auth) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withRecurring(Recurring recurring) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withStore(Store store) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withRetry(Retry retry) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 
   public BrinjalConfig withShutdown(Shutdown shutdown) {
-    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey);
+    return new BrinjalConfig(http, semaphores, retention, streaming, execution, limits, auth, cors, recurring, logging, shutdown, store, cluster, idempotency, retry, tasks, semaphorePerKey, commands);
   }
 }

@@ -3,6 +3,7 @@ package io.brinjal.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brinjal.command.CommandSpec;
 import io.brinjal.json.Json;
 import io.brinjal.recurring.CronSchedule;
 import io.brinjal.recurring.ScheduleSpec;
@@ -175,7 +176,7 @@ public final class ConfigLoader {
 
   private static BrinjalConfig parse(ObjectNode tree) {
     onlyKeys(tree, "", Set.of("http", "semaphores", "retention", "streaming", "execution", "limits", "auth", "cors",
-        "recurring", "logging", "shutdown", "store", "cluster", "idempotency", "retry", "tasks"));
+        "recurring", "logging", "shutdown", "store", "cluster", "idempotency", "retry", "tasks", "commands"));
     ObjectNode http = section(tree, "http");
     onlyKeys(http, "http.", Set.of("host", "port", "prefix", "idle_timeout_seconds", "instances", "header_timeout_seconds"));
     String host = text(http, "http.host");
@@ -302,7 +303,8 @@ public final class ConfigLoader {
         new BrinjalConfig.Idempotency(integer(idempotency, "idempotency.ttl_seconds", 1, 31_536_000)),
         new BrinjalConfig.Retry(retryBase, retryMax),
         tasks(section(tree, "tasks")),
-        perKey);
+        perKey,
+        commands(tree.get("commands"), semaphores.keySet()));
   }
 
   /** Names are checked against the built-in types at start-up, where they are known. */
@@ -324,6 +326,15 @@ public final class ConfigLoader {
       throw new ConfigException("tasks.builtins: must be \"all\", \"none\" or a list of task type names, got " + builtins);
     }
     return new BrinjalConfig.Tasks(pluginsDir, List.copyOf(names));
+  }
+
+  /** Each entry checked on its own; routes and names are checked against the registry at start-up. */
+  private static List<CommandSpec> commands(JsonNode list, Set<String> semaphores) {
+    if (list == null || list.isNull()) return List.of();
+    if (!list.isArray()) throw new ConfigException("commands: must be a list of command task types");
+    List<CommandSpec> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) out.add(CommandSpec.parse(list.get(i), "commands[" + i + "]", semaphores));
+    return List.copyOf(out);
   }
 
   private static String token(ObjectNode node, String key) {

@@ -5,6 +5,7 @@ import java.util.List;
 import io.brinjal.store.TaskState;
 import io.brinjal.task.Task;
 import io.brinjal.task.TaskControl;
+import io.brinjal.task.TaskFailedException;
 import io.brinjal.task.TaskStatus;
 import io.brinjal.task.TaskType;
 import io.vertx.core.Future;
@@ -208,10 +209,18 @@ final class LocalRun {
   /** run() threw: type, message and trace, and a body saying so unless the task's own does. */
   static TaskState.Builder failed(TaskState.Builder b, Instant now, Throwable error, String body) {
     String message = error.getMessage() == null ? error.toString() : error.getMessage();
-    StringWriter trace = new StringWriter();
-    error.printStackTrace(new PrintWriter(trace));
-    b.status(TaskStatus.FAILED).completedAt(now)
-        .error(error.getClass().getSimpleName(), message, trace.toString());
+    String type;
+    String trace;
+    if (error instanceof TaskFailedException own) { // the task's own error type and trace (a child process's stderr)
+      type = own.errorType();
+      trace = own.traceback();
+    } else {
+      StringWriter stack = new StringWriter();
+      error.printStackTrace(new PrintWriter(stack));
+      type = error.getClass().getSimpleName();
+      trace = stack.toString();
+    }
+    b.status(TaskStatus.FAILED).completedAt(now).error(type, message, trace);
     if (!mentionsFailure(body, message)) b.body("Task failed: " + message);
     return b;
   }

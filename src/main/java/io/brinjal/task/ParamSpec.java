@@ -6,34 +6,88 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brinjal.json.Json;
 import java.lang.reflect.Field;
+import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
- * One task parameter: a field of the task class, its wire name, JSON type and default, and
- * strict conversion from JSON or query-string text to the field's Java type. Strict means a
- * string is never silently read as a number: the user gets a 422 that names the parameter.
+ * One task parameter: its wire name, JSON type and default, and strict conversion from JSON or
+ * query-string text to its Java type. Strict means a string is never silently read as a number:
+ * the user gets a 422 that names the parameter. Usually a field of the task class; a task type
+ * declared from configuration (a command) keeps its values elsewhere: see {@link #declared}.
  */
 public final class ParamSpec {
-  private final Field field;
   private final String wireName;
+  private final Class<?> type;
+  private final Type genericType;
   private final String jsonType;
   private final Object defaultValue;
   private final String description;
   private final JavaType javaType;
+  private final Function<Task, Object> getter;
+  private final BiConsumer<Task, Object> setter;
 
   ParamSpec(Field field, Task prototype) {
-    this.field = field;
     field.setAccessible(true);
     this.wireName = Names.snakeCase(field.getName());
-    this.jsonType = jsonTypeOf(field.getType());
+    this.type = field.getType();
+    this.genericType = field.getGenericType();
+    this.jsonType = jsonTypeOf(type);
+    this.getter = task -> {
+      try {
+        return field.get(task);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    this.setter = (task, value) -> {
+      try {
+        field.set(task, value);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    };
     this.defaultValue = get(prototype);
     Param annotation = field.getAnnotation(Param.class);
     this.description = annotation == null ? "" : annotation.value();
-    this.javaType = Json.MAPPER.getTypeFactory().constructType(field.getGenericType());
+    this.javaType = Json.MAPPER.getTypeFactory().constructType(genericType);
+  }
+
+  private ParamSpec(String wireName, Class<?> type, Object defaultValue, String description,
+      Function<Task, Object> getter, BiConsumer<Task, Object> setter) {
+    this.wireName = wireName;
+    this.type = type;
+    this.genericType = type;
+    this.jsonType = jsonTypeOf(type);
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.javaType = Json.MAPPER.getTypeFactory().constructType(type);
+    this.getter = getter;
+    this.setter = setter;
+  }
+
+  /**
+   * A parameter that is not a field: {@code type} is {@code String.class}, a primitive
+   * ({@code long.class}, {@code double.class}, {@code boolean.class}, so null is refused) or
+   * any other type a field could have; {@code getter} and {@code setter} reach the value in the
+   * task. For task types built from a specification rather than a class.
+   */
+  public static ParamSpec declared(String wireName, Class<?> type, Object defaultValue, String description,
+      Function<Task, Object> getter, BiConsumer<Task, Object> setter) {
+    return new ParamSpec(wireName, type, defaultValue, description, getter, setter);
+  }
+
+  /**
+   * Reads a JSON value as this parameter's type, as a request body's value is read; throws
+   * {@link InvalidParameterException} naming the parameter. For checking configured defaults.
+   */
+  public Object read(JsonNode node) {
+    return fromJson(node);
   }
 
   public String wireName() {
@@ -55,31 +109,23 @@ public final class ParamSpec {
     out.put("type", jsonType);
     out.set("default", Json.toTree(defaultValue));
     out.put("description", description);
-    if (field.getType().isEnum()) {
+    if (type.isEnum()) {
       var values = out.putArray("enum");
-      for (Object c : field.getType().getEnumConstants()) values.add(((Enum<?>) c).name());
+      for (Object c : type.getEnumConstants()) values.add(((Enum<?>) c).name());
     }
     return out;
   }
 
   Object get(Task task) {
-    try {
-      return field.get(task);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
+    return getter.apply(task);
   }
 
   void set(Task task, Object value) {
-    try {
-      field.set(task, value);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
+    setter.accept(task, value);
   }
 
   Object fromJson(JsonNode node) {
-    Class<?> t = field.getType();
+    Class<?> t = type;
     if (node.isNull()) {
       if (t.isPrimitive()) throw invalid("must not be null");
       return null;
@@ -116,12 +162,12 @@ public final class ParamSpec {
     try {
       return Json.MAPPER.treeToValue(node, javaType);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw invalid("must be " + jsonType + " matching " + field.getGenericType().getTypeName());
+      throw invalid("must be " + jsonType + " matching " + genericType.getTypeName());
     }
   }
 
   Object fromQuery(String text) {
-    Class<?> t = field.getType();
+    Class<?> t = type;
     if (t == String.class) return text;
     if (t == boolean.class || t == Boolean.class) {
       if (text.equals("true")) return true;

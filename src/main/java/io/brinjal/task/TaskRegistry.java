@@ -48,12 +48,33 @@ public final class TaskRegistry {
     return this;
   }
 
+  /**
+   * A type built from a specification ({@link TaskType#declared}); its route must be free, and
+   * its name not taken by another type.
+   */
+  public synchronized TaskRegistry register(TaskType t) {
+    if (RESERVED_ROUTES.contains(t.route())) {
+      throw new IllegalArgumentException(t.name() + " would take the reserved route /" + t.route());
+    }
+    TaskType previous = byRoute.get(t.route());
+    if (previous != null) throw new IllegalArgumentException(t.name() + " and " + previous.name() + " both map to /" + t.route());
+    for (TaskType other : byRoute.values()) {
+      if (other.name().equals(t.name())) {
+        throw new IllegalArgumentException("task type " + t.name() + " is already registered (at /" + other.route() + ")");
+      }
+    }
+    byRoute.put(t.route(), t);
+    return this;
+  }
+
   public Optional<TaskType> byRoute(String route) {
     return Optional.ofNullable(byRoute.get(route));
   }
 
   public Optional<TaskType> byName(String name) {
-    return byRoute(Names.snakeCase(name)).filter(t -> t.name().equals(name));
+    Optional<TaskType> usual = byRoute(Names.snakeCase(name)).filter(t -> t.name().equals(name));
+    // a declared type may have a route of its own choosing
+    return usual.isPresent() ? usual : byRoute.values().stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
   public Collection<TaskType> all() {

@@ -13,17 +13,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * What Brinjal knows about one registered task class: its wire name, route, parameters with
- * their defaults, and how to build a bound instance from request input.
+ * What Brinjal knows about one registered task type (a task class, or a specification such as
+ * a configured command): its wire name, route, parameters with their defaults, and how to build
+ * a bound instance from request input.
  */
 public final class TaskType {
   private final Class<? extends Task> type;
   private final String name;
   private final String route;
   private final String description;
-  private final Constructor<? extends Task> constructor;
+  private final Supplier<? extends Task> factory;
   private final Map<String, ParamSpec> params;
   private final String declaredSemaphore;
   private final boolean hasProgressHook;
@@ -31,13 +34,31 @@ public final class TaskType {
   private final int maxAttempts;
   private final RetryBackoff retryBackoff;
 
-  private TaskType(Class<? extends Task> type, String description) {
+  private TaskType(Class<? extends Task> type, String name, String route, String description,
+      Supplier<? extends Task> factory, Function<Task, Map<String, ParamSpec>> paramsOf, boolean hasProgressHook) {
     this.type = type;
-    this.name = type.getSimpleName();
-    this.route = Names.snakeCase(name);
+    this.name = name;
+    this.route = route;
     this.description = description;
+    this.factory = factory;
+    Task prototype = instantiate();
+    this.params = Collections.unmodifiableMap(paramsOf.apply(prototype));
+    this.declaredSemaphore = prototype.semaphoreName();
+    this.hasProgressHook = hasProgressHook;
+    this.rerunsAfterInterruption = prototype.rerunsAfterInterruption();
+    this.maxAttempts = prototype.maxAttempts();
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      throw new IllegalArgumentException(name + ".maxAttempts() must be from 1 to " + MAX_ATTEMPTS + ", got " + maxAttempts);
+    }
+    this.retryBackoff = prototype.retryBackoff();
+  }
+
+  /** A task class: its fields are the parameters, its field initialisers their defaults. */
+  public static TaskType of(Class<? extends Task> type, String description) {
+    String name = type.getSimpleName();
+    Constructor<? extends Task> constructor;
     try {
-      this.constructor = type.getDeclaredConstructor();
+      constructor = type.getDeclaredConstructor();
       constructor.setAccessible(true);
     } catch (NoSuchMethodException e) {
       throw new IllegalArgumentException(name + " needs a no-argument constructor", e);
@@ -45,16 +66,17 @@ public final class TaskType {
     if (Modifier.isAbstract(type.getModifiers())) {
       throw new IllegalArgumentException(name + " is abstract");
     }
-    Task prototype = instantiate();
-    this.params = Collections.unmodifiableMap(scanParams(type, prototype));
-    this.declaredSemaphore = prototype.semaphoreName();
-    this.hasProgressHook = overridesProgressHook(type);
-    this.rerunsAfterInterruption = prototype.rerunsAfterInterruption();
-    this.maxAttempts = prototype.maxAttempts();
-    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
-      throw new IllegalArgumentException(name + ".maxAttempts() must be from 1 to " + MAX_ATTEMPTS + ", got " + maxAttempts);
-    }
-    this.retryBackoff = prototype.retryBackoff();
+    Supplier<Task> factory = () -> {
+      try {
+        return constructor.newInstance();
+      } catch (InvocationTargetException e) {
+        throw new TaskConstructionException(name, e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new TaskConstructionException(name, e);
+      }
+    };
+    return new TaskType(type, name, Names.snakeCase(name), description, factory,
+        prototype -> scanParams(type, prototype), overridesProgressHook(type));
   }
 
   /** The most attempts a task type or a request may ask for. */
@@ -70,8 +92,17 @@ public final class TaskType {
     return retryBackoff;
   }
 
-  public static TaskType of(Class<? extends Task> type, String description) {
-    return new TaskType(type, description);
+  /**
+   * A task type built from a specification instead of a class (a configured command): its
+   * parameters are {@code params}, whose setters and getters reach into the tasks
+   * {@code factory} makes; everything else (semaphore, attempts) is read from one of them.
+   * {@link #javaType()} is the class of those tasks, which several such types may share.
+   */
+  public static TaskType declared(String name, String route, String description, Map<String, ParamSpec> params,
+      Supplier<? extends Task> factory) {
+    Task prototype = factory.get();
+    return new TaskType(prototype.getClass(), name, route, description, factory,
+        p -> new LinkedHashMap<>(params), false);
   }
 
   public String name() {
@@ -109,13 +140,7 @@ public final class TaskType {
 
   /** A fresh instance with every field at its initialiser. */
   public Task instantiate() {
-    try {
-      return constructor.newInstance();
-    } catch (InvocationTargetException e) {
-      throw new TaskConstructionException(name, e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new TaskConstructionException(name, e);
-    }
+    return factory.get();
   }
 
   /**

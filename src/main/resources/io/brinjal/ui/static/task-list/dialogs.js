@@ -1,4 +1,4 @@
-// <task-list>'s details dialog: a task's error, traceback, parameters and results. Loaded by
+// <task-list>'s details dialog: a task's error, traceback, parameters, output and results. Loaded by
 // TaskList.js, which puts these methods on the <task-list> element's class (see there).
 (() => {
   'use strict';
@@ -21,12 +21,14 @@
       d.results = h('pre', { class: 'json results' });
       d.paramsSection = h('section', {}, h('h3', { text: 'Parameters' }), d.params);
       d.resultsSection = h('section', {}, h('h3', { text: 'Results' }), d.results);
+      d.output = h('pre', { class: 'json output', tabindex: '0' });
+      d.outputSection = h('section', {}, h('h3', { text: 'Output' }), d.output);
       this.dialog = h('dialog', { class: 'details', 'aria-labelledby': 'dialog-title' },
         h('header', { class: 'dialog-head' },
           h('div', { class: 'line' }, d.title, d.badge),
           h('button', { class: 'btn icon-btn', type: 'button', title: 'Close', 'aria-label': 'Close',
             onclick: () => this.dialog.close() }, icon('close'))),
-        h('div', { class: 'dialog-body' }, d.error, d.facts, d.paramsSection, d.resultsSection));
+        h('div', { class: 'dialog-body' }, d.error, d.facts, d.paramsSection, d.outputSection, d.resultsSection));
       this.dialog.addEventListener('click', (e) => { if (e.target === this.dialog) this.dialog.close(); });
       this.dialog.addEventListener('close', () => { this.dialogTaskId = null; });
       this.d = d;
@@ -66,8 +68,14 @@
       }
       d.params.textContent = JSON.stringify(task.params ?? {}, null, 2);
       d.paramsSection.hidden = !task.params || Object.keys(task.params).length === 0;
-      d.results.textContent = JSON.stringify(task.results, null, 2);
-      d.resultsSection.hidden = task.results === null || task.results === undefined;
+      // a command task's results: {"result", "output": [lines]}; the lines read best as text
+      const output = Array.isArray(task.results?.output) && task.results.output.every((l) => typeof l === 'string')
+        ? task.results.output : null;
+      d.output.textContent = output ? output.join('\n') : '';
+      d.outputSection.hidden = !output || output.length === 0;
+      const results = output ? { ...task.results, output: undefined } : task.results;
+      d.results.textContent = JSON.stringify(results, null, 2);
+      d.resultsSection.hidden = results === null || results === undefined || (output !== null && results.result == null);
     }
 
     async copyTrace() {
