@@ -103,8 +103,8 @@ public final class SqliteTaskStore implements TaskStore {
   // tasks_status and sort, which is O(rows of that status) rather than O(log n)
   /** Holders of a semaphore: their own, or one of their extra ones (all holders are few: a scan of the index is cheap). */
   static final String COUNT_HOLDING = "SELECT COUNT(*) FROM tasks INDEXED BY tasks_holding WHERE status IN "
-      + "('running', 'cancelling') AND (semaphore = ?1 OR (extra_semaphores <> '' "
-      + "AND instr(',' || extra_semaphores || ',', ',' || ?1 || ',') > 0))";
+      + "('running', 'cancelling') AND (semaphore = ? OR (extra_semaphores <> '' "
+      + "AND instr(',' || extra_semaphores || ',', ',' || ? || ',') > 0))";
   static final String NEXT_QUEUED = "SELECT " + SqliteRows.COLUMNS
       + " FROM tasks INDEXED BY tasks_queued WHERE semaphore = ? AND status = 'queued' AND extra_semaphores = '' "
       + "ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT ?";
@@ -416,6 +416,7 @@ public final class SqliteTaskStore implements TaskStore {
   private List<TaskState> firstInLineOn(SqliteConnection c, String semaphore, int limit, int max) throws SQLException {
     PreparedStatement count = c.prepare(COUNT_HOLDING);
     count.setString(1, semaphore);
+    count.setString(2, semaphore);
     long held;
     try (ResultSet rs = count.executeQuery()) {
       held = rs.next() ? rs.getLong(1) : 0;

@@ -503,6 +503,8 @@ class SqliteStoreSpecificTest {
         Map.entry(SqliteTaskStore.LIST_STATUS, "tasks_status"),
         Map.entry(SqliteTaskStore.LIST_STATUS_SEQS, "tasks_status"),
         Map.entry(SqliteTaskStore.QUEUED, "tasks_queued"),
+        Map.entry(SqliteTaskStore.LINE, "tasks_queued"),
+        Map.entry(SqliteTaskStore.HOLDERS, "tasks_holding"),
         Map.entry(SqliteTaskStore.BY_ID, "sqlite_autoindex_tasks_1"),
         Map.entry(SqliteTaskStore.VERSION_BY_ID, "sqlite_autoindex_tasks_1"));
     try (Connection c = jdbc(file)) {

@@ -255,7 +255,10 @@
       const abandoned = Number(s.abandoned) ? ` · ${s.abandoned} abandoned` : '';
       const configured = s.configured_limit !== undefined && Number(s.configured_limit) !== limit
         ? ` (configured ${s.configured_limit})` : '';
-      return `${running} / ${limit} running · ${text(s.waiting)} waiting${abandoned}${configured}`;
+      const perKey = Number(s.per_key) ? ` · ${s.per_key} per key` : '';
+      const busiest = Array.isArray(s.busiest_keys) && s.busiest_keys.length
+        ? ` · busiest: ${s.busiest_keys.slice(0, 3).map((k) => `${text(k.key)} ${text(k.running)}`).join(', ')}` : '';
+      return `${running} / ${limit} running · ${text(s.waiting)} waiting${abandoned}${configured}${perKey}${busiest}`;
     }
 
     semaphoreFill(s) {
