@@ -1007,25 +1007,12 @@ public final class TaskEngine {
    */
   public Future<SemaphoreState> resize(String name, int limit) {
     if (limit < 1) return Future.failedFuture(new IllegalArgumentException("a limit is at least 1"));
-    return loop.compose(() -> {
-      Lane lane = lanes.get(name);
-      if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
-      int before = lane.limit;
-      lane.limitChanges++; // a reload that read the store before this write must not undo it
-      lane.limitWrites++;
-      applyLimitOnLoop(lane, limit, "changed through the API");
-      return store.putSemaphoreLimit(name, limit == lane.configuredLimit ? null : limit)
-          .andThen(ar -> lane.limitWrites--)
-          .recover(e -> {
-            if (lane.limit == limit) applyLimitOnLoop(lane, before, "back: the store could not keep the new one");
-            return Future.failedFuture(e);
-          })
-          .compose(v -> {
-            limitChanged.accept(name);
-            return semaphores();
-          })
-          .map(all -> all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow());
-    });
+    return changeSetting(name, new SemaphoreSetting() {
+      public int get(Lane lane) { return lane.limit; }
+      public int configured(Lane lane) { return lane.configuredLimit; }
+      public void apply(Lane lane, int value, String why) { applyLimitOnLoop(lane, value, why); }
+      public Future<Void> keep(String semaphore, Integer value) { return store.putSemaphoreLimit(semaphore, value); }
+    }, limit);
   }
 
   /**
@@ -1035,17 +1022,43 @@ public final class TaskEngine {
    */
   public Future<SemaphoreState> changePerKey(String name, int perKey) {
     if (perKey < 0) return Future.failedFuture(new IllegalArgumentException("a per-key limit is at least 0"));
+    return changeSetting(name, new SemaphoreSetting() {
+      public int get(Lane lane) { return lane.perKey; }
+      public int configured(Lane lane) { return lane.configuredPerKey; }
+      public void apply(Lane lane, int value, String why) { applyPerKeyOnLoop(lane, value, why); }
+      public Future<Void> keep(String semaphore, Integer value) { return store.putSemaphorePerKey(semaphore, value); }
+    }, perKey);
+  }
+
+  /** A semaphore's limit or per-key limit: what {@link #changeSetting} changes. */
+  private interface SemaphoreSetting {
+    int get(Lane lane);
+
+    int configured(Lane lane);
+
+    void apply(Lane lane, int value, String why);
+
+    /** Into the store; null forgets a change (the configured value applies again). */
+    Future<Void> keep(String semaphore, Integer value);
+  }
+
+  /**
+   * Applies a setting here before the store has it (no claim asked after this call uses the old
+   * value), keeps it (the configured value forgets the change), brings the old one back if the
+   * store refuses it, tells the other nodes, and answers the semaphore's new state.
+   */
+  private Future<SemaphoreState> changeSetting(String name, SemaphoreSetting setting, int value) {
     return loop.compose(() -> {
       Lane lane = lanes.get(name);
       if (lane == null) throw new NotFoundException("no semaphore named '" + name + "'");
-      int before = lane.perKey;
-      lane.limitChanges++;
+      int before = setting.get(lane);
+      lane.limitChanges++; // a reload that read the store before this write must not undo it
       lane.limitWrites++;
-      applyPerKeyOnLoop(lane, perKey, "changed through the API");
-      return store.putSemaphorePerKey(name, perKey == lane.configuredPerKey ? null : perKey)
+      setting.apply(lane, value, "changed through the API");
+      return setting.keep(name, value == setting.configured(lane) ? null : value)
           .andThen(ar -> lane.limitWrites--)
           .recover(e -> {
-            if (lane.perKey == perKey) applyPerKeyOnLoop(lane, before, "back: the store could not keep the new one");
+            if (setting.get(lane) == value) setting.apply(lane, before, "back: the store could not keep the new one");
             return Future.failedFuture(e);
           })
           .compose(v -> {
