@@ -673,17 +673,23 @@ public class EndToEndBench {
   final LongAdder snapshotBodies = new LongAdder();
   final LongAdder stepsUnseen = new LongAdder();
   final LongAdder negativeSamples = new LongAdder();
+  /** Step stamped -> the step's progress value seen: a step sets its body, then its progress. */
+  final java.util.concurrent.ConcurrentLinkedQueue<Long> progressFieldSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   Future<Void> progressTask(Stats stats) {
     String json = "{\"steps\":" + opt.steps + ",\"interval_ms\":" + opt.intervalMs + "}";
     return submit("/progress_task", json, null, 0).compose(id -> {
       Set<String> seen = new HashSet<>();
+      Set<Integer> progressSeen = new HashSet<>();
       boolean[] first = {true};
       TaskView[] last = {null};
       return stream(id, (data, nanos, micros) -> {
         stats.events.increment();
         TaskView v = TaskView.parse(data);
         last[0] = v;
+        if (v.progress > 0 && progressSeen.add(v.progress) && !first[0] && v.body != null && !v.terminal()) {
+          progressFieldSamples.add(micros - Long.parseLong(v.body.trim()));
+        }
         if (v.body != null && seen.add(v.body)) {
           if (first[0]) {
             snapshotBodies.increment(); // set before we subscribed: not a delivery latency
@@ -725,6 +731,12 @@ public class EndToEndBench {
         lat.length, lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 50)), lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 90)),
         lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 99)), lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 100)),
         lat.length == 0 ? "n/a" : msFromMicros((long) mean(lat)));
+    long[] field = progressFieldSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (field.length > 0) {
+      System.out.printf(Locale.ROOT, "PROGRESS FIELD LATENCY step stamped -> its progress seen (samples=%d): p50 %s  p95 %s  "
+          + "p99 %s  max %s%n", field.length, msFromMicros(pct(field, 50)), msFromMicros(pct(field, 95)),
+          msFromMicros(pct(field, 99)), msFromMicros(pct(field, 100)));
+    }
     if (lat.length > 0) {
       long[] edges = {500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000};
       StringBuilder h = new StringBuilder("  distribution:");

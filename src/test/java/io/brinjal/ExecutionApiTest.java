@@ -203,7 +203,7 @@ class ExecutionApiTest {
     assertEquals("done", last.get("status").asText());
     assertEquals(100, last.get("progress").asInt());
     assertEquals("flooded 2000000", last.get("body").asText());
-    // at most one live event per min_event_interval_ms (5) per task, plus status events
+    // at most one live event per min_event_interval_ms (5) per task after a burst of two, plus status events
     long bound = elapsedMs / 5 + 5;
     assertTrue(events.size() <= bound, events.size() + " events in " + elapsedMs + " ms");
   }

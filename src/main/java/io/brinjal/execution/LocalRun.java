@@ -59,7 +59,8 @@ final class LocalRun {
 
   // timers and flags, also loop-confined
   long flushTimer = -1;
-  long lastLiveFlushNanos = Long.MIN_VALUE / 2;
+  /** Paces its live events (created with its first change). */
+  FlushBudget flushBudget;
   long saveTimer = -1;
   long lastSaveNanos = Long.MIN_VALUE / 2;
   long hookTimer = -1;

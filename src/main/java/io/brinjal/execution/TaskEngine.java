@@ -838,20 +838,21 @@ public final class TaskEngine {
   /** The worker changed something; publish now, or once the per-task minimum interval is up. */
   private void liveChangeOnLoop(LocalRun run) {
     if (!isActive(run) || run.flushTimer != -1) return;
-    long wait = run.lastLiveFlushNanos + minEventIntervalNanos - System.nanoTime();
-    if (wait <= 0) {
+    if (run.flushBudget == null) run.flushBudget = new FlushBudget(minEventIntervalNanos, System.nanoTime());
+    long wait = run.flushBudget.takeOrWait(System.nanoTime());
+    if (wait == 0) {
       flushLiveOnLoop(run);
     } else {
-      run.flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> {
+      long millis = Math.max(1, (wait + 999_999) / 1_000_000); // rounded up: the budget has a flush again by then
+      run.flushTimer = vertx.setTimer(millis, t -> {
         run.flushTimer = -1;
-        flushLiveOnLoop(run);
+        liveChangeOnLoop(run);
       });
     }
   }
 
   private void flushLiveOnLoop(LocalRun run) {
     if (!isActive(run)) return;
-    run.lastLiveFlushNanos = System.nanoTime();
     if (run.absorbLiveValues()) {
       publisher.progressed(TaskView.of(run.current()));
       saveSoonOnLoop(run);
