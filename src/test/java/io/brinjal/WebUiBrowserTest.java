@@ -435,6 +435,21 @@ class WebUiBrowserTest {
   }
 
   /** Waits for a non-null result of {@code script}, equal to {@code expected} unless that is null. */
+  @Test
+  void theSemaphorePanelShowsPerKeyLimitsAndTheBusiestKeys(Vertx vertx) {
+    TestServer server = TestServer.start(vertx, "{\"semaphores\": {\"single\": 1, \"multiple\": 10, \"default\": 3, "
+        + "\"tenants\": {\"limit\": 4, \"per_key\": 2}}}");
+    browser.open(server.url("/"));
+    awaitTrue("return host.dataset.connection === 'live'");
+    String gate = Gates.newGate();
+    server.http().create("gate_task", "{\"gate\":\"" + gate + "\",\"semaphore_name\":\"tenants\","
+        + "\"concurrency_key\":\"acme\"}");
+    Gates.awaitEntered(gate);
+    awaitText("root.querySelector('[data-semaphore=tenants] .numbers')?.textContent",
+        "1 / 4 running · 0 waiting · 2 per key · busiest: acme 1");
+    Gates.open(gate);
+  }
+
   private static String awaitText(String script, String expected) {
     String js = script.startsWith("return") ? script : "return " + script;
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
