@@ -240,25 +240,35 @@ public final class ClusterEvents implements TaskPublisher {
       engine.remoteChangeOnLoop(m.change());
       return;
     }
+    Long seen = seenVersions.get(m.id());
+    // older than what this node has shown already (the store's catch-up read a newer state first):
+    // neither the streams nor the waiting lines may go back to it
+    if (seen != null && seen > m.version()) return;
+    boolean unknown = seen == null;
     remember(m.id(), m.version());
     // only a recurring schedule's instances (tasks with a parent) are followed across nodes
     boolean followed = m.terminal() && m.change().parentId() != null;
     if (m.taskJson() != null) {
-      publishOnLoop(m.change(), m.taskJson());
+      publishOnLoop(m.change(), m.taskJson(), unknown);
       engine.remoteChangeOnLoop(m.change());
       if (followed) engine.finishedElsewhereOnLoop(TaskJson.read(m.taskJson()));
     } else { // too big for a notification: read it
       engine.remoteChangeOnLoop(m.change());
       engine.view(m.id()).onSuccess(view -> {
-        publishOnLoop(m.change(), TaskJson.encode(view));
+        publishOnLoop(m.change(), TaskJson.encode(view), unknown);
         if (followed && view.state().isTerminal()) engine.finishedElsewhereOnLoop(view.state());
       }).onFailure(e -> LOG.debug("task {} changed on {} but could not be read: {}", m.id(), m.node(), e.getMessage()));
     }
   }
 
-  private void publishOnLoop(RemoteChange change, String json) {
-    if (change.kind() == RemoteChange.Kind.ADDED) local.addedOnLoop(change.taskId(), change.seq(), json);
-    else local.changedOnLoop(change.taskId(), change.status().isTerminal(), json);
+  /**
+   * A change for the streams. A task this node never announced ({@code unknown}: its addition
+   * was missed, or the store's catch-up saw it first, already past queued) is added first, so
+   * queue subscribers get its task_added before any state of it.
+   */
+  private void publishOnLoop(RemoteChange change, String json, boolean unknown) {
+    if (change.kind() == RemoteChange.Kind.ADDED || unknown) local.addedOnLoop(change.taskId(), change.seq(), json);
+    if (change.kind() != RemoteChange.Kind.ADDED) local.changedOnLoop(change.taskId(), change.status().isTerminal(), json);
   }
 
   /**
@@ -299,7 +309,7 @@ public final class ClusterEvents implements TaskPublisher {
       RemoteChange change = RemoteChange.of(unknown && t.version() == 1
           && (t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.SCHEDULED)
           ? RemoteChange.Kind.ADDED : RemoteChange.Kind.CHANGED, t);
-      publishOnLoop(change, TaskJson.encode(TaskView.of(t)));
+      publishOnLoop(change, TaskJson.encode(TaskView.of(t)), unknown);
       engine.remoteChangeOnLoop(change);
       if (t.isTerminal() && t.parentId() != null) engine.finishedElsewhereOnLoop(t);
     }
