@@ -241,19 +241,19 @@ public final class ClusterEvents implements TaskPublisher {
       return;
     }
     Long seen = seenVersions.get(m.id());
-    // older than what this node has shown already (the store's catch-up read a newer state first):
-    // neither the streams nor the waiting lines may go back to it
-    if (seen != null && seen > m.version()) return;
+    // older than what this node knows already (the store's catch-up read a newer state first):
+    // the streams still get it (every node shows every event), the waiting lines must not go back
+    boolean stale = seen != null && seen > m.version();
     boolean unknown = seen == null;
     remember(m.id(), m.version());
     // only a recurring schedule's instances (tasks with a parent) are followed across nodes
     boolean followed = m.terminal() && m.change().parentId() != null;
     if (m.taskJson() != null) {
       publishOnLoop(m.change(), m.taskJson(), unknown);
-      engine.remoteChangeOnLoop(m.change());
+      if (!stale) engine.remoteChangeOnLoop(m.change());
       if (followed) engine.finishedElsewhereOnLoop(TaskJson.read(m.taskJson()));
     } else { // too big for a notification: read it
-      engine.remoteChangeOnLoop(m.change());
+      if (!stale) engine.remoteChangeOnLoop(m.change());
       engine.view(m.id()).onSuccess(view -> {
         publishOnLoop(m.change(), TaskJson.encode(view), unknown);
         if (followed && view.state().isTerminal()) engine.finishedElsewhereOnLoop(view.state());
