@@ -73,4 +73,9 @@ record EncodedTask(TaskState state, String params, String results) {
   static String keyColumn(String key) {
     return key == null ? "" : key;
   }
+
+  /** The key a {@code concurrency_key} column holds: null for ''. */
+  static String keyOf(String column) {
+    return column == null || column.isEmpty() ? null : column;
+  }
 }

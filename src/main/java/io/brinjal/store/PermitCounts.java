@@ -53,11 +53,4 @@ final class PermitCounts {
   private boolean fitsOne(String semaphore, String key, PermitLimits limits) {
     return held(semaphore) < limits.limitOf(semaphore) && !keyFull(semaphore, key, limits);
   }
-
-  /** The keys holding the most permits of {@code semaphore}, most first (ties by name): at most {@code n}. */
-  List<Map.Entry<String, Integer>> busiestKeys(String semaphore, int n) {
-    return heldByKey.getOrDefault(semaphore, Map.of()).entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(n).map(e -> Map.entry(e.getKey(), e.getValue())).toList();
-  }
 }

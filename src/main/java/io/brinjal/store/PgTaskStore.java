@@ -849,13 +849,13 @@ public final class PgTaskStore implements ClusterStore {
                   PermitLimits limits = storedOver(asked, settings);
                   PermitCounts counts = new PermitCounts();
                   for (Row h : holders) {
-                    counts.add(h.getString(0), EncodedTask.splitNames(h.getString(1)), keyOf(h.getString(2)));
+                    counts.add(h.getString(0), EncodedTask.splitNames(h.getString(1)), EncodedTask.keyOf(h.getString(2)));
                   }
                   List<Long> chosen = new ArrayList<>();
                   for (Row r : line) {
                     if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore)) break;
                     List<String> extra = EncodedTask.splitNames(r.getString(1));
-                    String key = keyOf(r.getString(2));
+                    String key = EncodedTask.keyOf(r.getString(2));
                     if (!locked.containsAll(extra) || !counts.fits(semaphore, extra, key, limits)) continue;
                     counts.add(semaphore, extra, key);
                     chosen.add(r.getLong(0));
@@ -878,14 +878,12 @@ public final class PgTaskStore implements ClusterStore {
       } catch (NumberFormatException e) {
         continue; // not ours: the configured value applies
       }
-      if (key.startsWith("semaphore_limit:")) limits.put(key.substring("semaphore_limit:".length()), value);
-      else if (key.startsWith("semaphore_per_key:")) perKey.put(key.substring("semaphore_per_key:".length()), value);
+      String limitPrefix = TaskStore.semaphoreLimitKey("");
+      String perKeyPrefix = TaskStore.semaphorePerKeyKey("");
+      if (key.startsWith(limitPrefix)) limits.put(key.substring(limitPrefix.length()), value);
+      else if (key.startsWith(perKeyPrefix)) perKey.put(key.substring(perKeyPrefix.length()), value);
     }
     return new PermitLimits(limits, perKey, asked.severalSemaphores());
-  }
-
-  private static String keyOf(String column) {
-    return column == null || column.isEmpty() ? null : column;
   }
 
   @Override

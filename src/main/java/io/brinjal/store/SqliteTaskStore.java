@@ -438,7 +438,7 @@ public final class SqliteTaskStore implements TaskStore {
       throws SQLException {
     PermitCounts counts = new PermitCounts();
     try (ResultSet rs = c.prepare(HOLDERS).executeQuery()) {
-      while (rs.next()) counts.add(rs.getString(1), EncodedTask.splitNames(rs.getString(2)), key(rs.getString(3)));
+      while (rs.next()) counts.add(rs.getString(1), EncodedTask.splitNames(rs.getString(2)), EncodedTask.keyOf(rs.getString(3)));
     }
     List<Long> chosen = new ArrayList<>();
     PreparedStatement line = c.prepare(LINE);
@@ -447,7 +447,7 @@ public final class SqliteTaskStore implements TaskStore {
     try (ResultSet rs = line.executeQuery()) {
       while (chosen.size() < max && counts.held(semaphore) < limits.limitOf(semaphore) && rs.next()) {
         List<String> extra = EncodedTask.splitNames(rs.getString(2));
-        String key = key(rs.getString(3));
+        String key = EncodedTask.keyOf(rs.getString(3));
         if (!counts.fits(semaphore, extra, key, limits)) continue;
         counts.add(semaphore, extra, key);
         chosen.add(rs.getLong(1));
@@ -460,10 +460,6 @@ public final class SqliteTaskStore implements TaskStore {
       tasks.addAll(readTasks(bySeq));
     }
     return tasks;
-  }
-
-  private static String key(String column) {
-    return column.isEmpty() ? null : column;
   }
 
   @Override
