@@ -144,10 +144,8 @@ public final class MemoryTaskStore implements TaskStore {
         holding.values().forEach(counts::add);
         int scanned = 0;
         for (TaskState t : waiting) {
-          if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore) || scanned++ >= CLAIM_SCAN) break;
-          if (!counts.fits(t.semaphore(), t.extraSemaphores(), t.concurrencyKey(), limits)) continue;
-          counts.add(t);
-          chosen.add(t);
+          if (!counts.roomFor(semaphore, chosen.size(), max, limits) || scanned++ >= CLAIM_SCAN) break;
+          if (counts.take(t.semaphore(), t.extraSemaphores(), t.concurrencyKey(), limits)) chosen.add(t);
         }
       }
       List<TaskState> claimed = new ArrayList<>(chosen.size());

@@ -34,6 +34,18 @@ final class PermitCounts {
     return held.getOrDefault(semaphore, 0);
   }
 
+  /** Whether a claim of {@code semaphore} that chose {@code chosen} tasks may take another: under {@code max}, a permit free. */
+  boolean roomFor(String semaphore, int chosen, int max, PermitLimits limits) {
+    return chosen < max && held(semaphore) < limits.limitOf(semaphore);
+  }
+
+  /** Counts the waiting task in if it {@link #fits}; answers whether it did (a claim takes it then). */
+  boolean take(String semaphore, List<String> extraSemaphores, String concurrencyKey, PermitLimits limits) {
+    if (!fits(semaphore, extraSemaphores, concurrencyKey, limits)) return false;
+    add(semaphore, extraSemaphores, concurrencyKey);
+    return true;
+  }
+
   /** Whether each of the task's semaphores has a permit free, and under its per-key limit for the task's key. */
   boolean fits(String semaphore, List<String> extraSemaphores, String concurrencyKey, PermitLimits limits) {
     if (!fitsOne(semaphore, concurrencyKey, limits)) return false;

@@ -853,12 +853,12 @@ public final class PgTaskStore implements ClusterStore {
                   }
                   List<Long> chosen = new ArrayList<>();
                   for (Row r : line) {
-                    if (chosen.size() >= max || counts.held(semaphore) >= limits.limitOf(semaphore)) break;
+                    if (!counts.roomFor(semaphore, chosen.size(), max, limits)) break;
                     List<String> extra = EncodedTask.splitNames(r.getString(1));
-                    String key = EncodedTask.keyOf(r.getString(2));
-                    if (!locked.containsAll(extra) || !counts.fits(semaphore, extra, key, limits)) continue;
-                    counts.add(semaphore, extra, key);
-                    chosen.add(r.getLong(0));
+                    // a semaphore whose lock this claim did not take (the line changed since) is not counted on
+                    if (locked.containsAll(extra) && counts.take(semaphore, extra, EncodedTask.keyOf(r.getString(2)), limits)) {
+                      chosen.add(r.getLong(0));
+                    }
                   }
                   if (chosen.isEmpty()) return Future.succeededFuture(List.<TaskState>of());
                   return c.preparedQuery(CLAIM_SEQS).execute(Tuple.of(chosen.toArray(new Long[0]), owner, startedAt))

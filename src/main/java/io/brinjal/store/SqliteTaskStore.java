@@ -445,12 +445,10 @@ public final class SqliteTaskStore implements TaskStore {
     line.setString(1, semaphore);
     line.setInt(2, CLAIM_SCAN);
     try (ResultSet rs = line.executeQuery()) {
-      while (chosen.size() < max && counts.held(semaphore) < limits.limitOf(semaphore) && rs.next()) {
-        List<String> extra = EncodedTask.splitNames(rs.getString(2));
-        String key = EncodedTask.keyOf(rs.getString(3));
-        if (!counts.fits(semaphore, extra, key, limits)) continue;
-        counts.add(semaphore, extra, key);
-        chosen.add(rs.getLong(1));
+      while (counts.roomFor(semaphore, chosen.size(), max, limits) && rs.next()) {
+        if (counts.take(semaphore, EncodedTask.splitNames(rs.getString(2)), EncodedTask.keyOf(rs.getString(3)), limits)) {
+          chosen.add(rs.getLong(1));
+        }
       }
     }
     List<TaskState> tasks = new ArrayList<>(chosen.size());
