@@ -95,6 +95,9 @@ class ClusterIT {
   void limitsHoldClusterWideUnderABurstPostedToEveryNode() throws Exception {
     List<String> single = new ArrayList<>();
     List<String> def = new ArrayList<>();
+    List<Sse> streams = new ArrayList<>();
+    for (JarProcess node : nodes) streams.add(Sse.open(node, "/queue/stream?task_updates=true"));
+    for (Sse stream : streams) assertEquals("queue_updated", stream.next().get("type").asText());
     ExecutorService clients = Executors.newFixedThreadPool(12);
     List<java.util.concurrent.Future<String>> posts = new ArrayList<>();
     for (int i = 0; i < 90; i++) {
@@ -133,6 +136,52 @@ class ClusterIT {
     assertTrue(ranOn.size() >= 2, "tasks ran on several nodes: " + ranOn);
     JsonNode semaphores = a.json("/semaphores");
     assertEquals(0, semaphores.get(0).get("running").asInt());
+    Set<String> all = new HashSet<>(single);
+    all.addAll(def);
+    for (int n = 0; n < streams.size(); n++) {
+      try (Sse stream = streams.get(n)) {
+        assertEachTaskShownInOrder(stream, all, "node " + (char) ('a' + n));
+      }
+    }
+  }
+
+  /**
+   * On one node's stream, each task is added first, then never goes back to an earlier state (a
+   * notification from another node that arrives after the store showed a newer state is not
+   * shown), and ends done.
+   */
+  private static void assertEachTaskShownInOrder(Sse stream, Set<String> ids, String node) throws InterruptedException {
+    Map<String, List<String>> shown = new HashMap<>();
+    Set<String> unfinished = new HashSet<>(ids);
+    while (!unfinished.isEmpty()) {
+      JsonNode e = stream.next();
+      boolean added = "task_added".equals(e.path("type").asText());
+      JsonNode task = added ? e.path("task") : e;
+      String id = task.path("task_id").asText();
+      if (!ids.contains(id) || (!added && !e.path("type").asText().isEmpty())) continue;
+      String status = task.path("status").asText();
+      shown.computeIfAbsent(id, k -> new ArrayList<>()).add(added ? "added:" + status : status);
+      if (Set.of("done", "failed", "cancelled").contains(status)) unfinished.remove(id);
+    }
+    for (Map.Entry<String, List<String>> t : shown.entrySet()) {
+      List<String> events = t.getValue();
+      assertTrue(events.get(0).startsWith("added:"), node + ", task " + t.getKey() + ": " + events);
+      int rank = 0;
+      for (String event : events) {
+        int next = statusRank(event.replace("added:", ""));
+        assertTrue(next >= rank, node + ", task " + t.getKey() + " went back: " + events);
+        rank = next;
+      }
+      assertEquals("done", events.get(events.size() - 1), node + ", task " + t.getKey() + ": " + events);
+    }
+  }
+
+  private static int statusRank(String status) {
+    return switch (status) {
+      case "queued", "scheduled" -> 0;
+      case "running", "cancelling" -> 1;
+      default -> 2;
+    };
   }
 
   private static int running(PostgresServer.Database db, String semaphore) {

@@ -144,6 +144,7 @@ public final class ClusterEvents implements TaskPublisher {
   public void changed(TaskView task) {
     TaskState s = task.state();
     String json = TaskJson.encode(task);
+    announceIfNewOnLoop(s, json);
     local.changedOnLoop(s.id(), s.isTerminal(), json);
     remember(s.id(), s.version());
     progress.remove(s.id()); // superseded
@@ -155,6 +156,7 @@ public final class ClusterEvents implements TaskPublisher {
   public void progressed(TaskView task) {
     TaskState s = task.state();
     String json = TaskJson.encode(task);
+    announceIfNewOnLoop(s, json);
     local.changedOnLoop(s.id(), false, json);
     remember(s.id(), s.version());
     progress.put(s.id(), NodeMessage.of(nodeId, NodeMessage.CHANGED, s, json));
@@ -176,6 +178,15 @@ public final class ClusterEvents implements TaskPublisher {
     progress.remove(taskId);
     seenVersions.remove(taskId);
     sendOnLoop(NodeMessage.removed(nodeId, taskId));
+  }
+
+  /**
+   * A task this node runs but never announced (it claimed the task before the notification of
+   * its addition arrived; that notification is then older than what the streams showed and is
+   * not shown): its task_added goes first, with its current state, as a catch-up does.
+   */
+  private void announceIfNewOnLoop(TaskState s, String json) {
+    if (!seenVersions.containsKey(s.id())) local.addedOnLoop(s.id(), s.seq(), json);
   }
 
   /** Whether this version of the task is news (and if so, it is not news any more). */
@@ -241,19 +252,20 @@ public final class ClusterEvents implements TaskPublisher {
       return;
     }
     Long seen = seenVersions.get(m.id());
-    // older than what this node knows already (the store's catch-up read a newer state first):
-    // the streams still get it (every node shows every event), the waiting lines must not go back
-    boolean stale = seen != null && seen > m.version();
+    // older than what this node showed already (the store's catch-up read a newer state first):
+    // neither the streams nor the waiting lines may go back to it. A stream may skip a state
+    // this way, never show one after a newer one (a card stuck on "running" after "done").
+    if (seen != null && seen > m.version()) return;
     boolean unknown = seen == null;
     remember(m.id(), m.version());
     // only a recurring schedule's instances (tasks with a parent) are followed across nodes
     boolean followed = m.terminal() && m.change().parentId() != null;
     if (m.taskJson() != null) {
       publishOnLoop(m.change(), m.taskJson(), unknown);
-      if (!stale) engine.remoteChangeOnLoop(m.change());
+      engine.remoteChangeOnLoop(m.change());
       if (followed) engine.finishedElsewhereOnLoop(TaskJson.read(m.taskJson()));
     } else { // too big for a notification: read it
-      if (!stale) engine.remoteChangeOnLoop(m.change());
+      engine.remoteChangeOnLoop(m.change());
       engine.view(m.id()).onSuccess(view -> {
         publishOnLoop(m.change(), TaskJson.encode(view), unknown);
         if (followed && view.state().isTerminal()) engine.finishedElsewhereOnLoop(view.state());
