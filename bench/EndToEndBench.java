@@ -76,6 +76,8 @@ public class EndToEndBench {
     int clientLoops = 1;
     int maxErrors = 1000;
     long serverPid = -1;
+    String samplesFile; // progress field samples, "stamp_epoch_micros latency_micros" per line
+    String stallLog; // the client's own event-loop stalls, "end_epoch_millis stall_micros" per line
     boolean skipThroughput;
     boolean skipProgress;
 
@@ -117,6 +119,8 @@ public class EndToEndBench {
               case "--client-loops" -> o.clientLoops = intArg(name, value, 1, 64);
               case "--max-errors" -> o.maxErrors = intArg(name, value, 1, Integer.MAX_VALUE);
               case "--server-pid" -> o.serverPid = intArg(name, value, 1, Integer.MAX_VALUE);
+              case "--samples-file" -> o.samplesFile = value;
+              case "--stall-log" -> o.stallLog = value;
               default -> die("unknown option " + name + " (try --help)");
             }
           }
@@ -155,6 +159,9 @@ public class EndToEndBench {
             --max-errors E            give up on a phase after E errors (default 1000)
             --server-pid PID          server process on this machine: report its CPU use per phase
                                       (Linux /proc; bench/run-e2e.sh passes it)
+            --samples-file F          write each progress field sample as "stamp_epoch_micros latency_micros"
+            --stall-log F             a 1 ms timer on the client's loop; each time it fires over 4 ms late,
+                                      write "end_epoch_millis stall_micros" (to line the tail up with stalls)
             --skip-throughput         run phase 2 only
             --skip-progress           run phase 1 only
 
@@ -182,6 +189,7 @@ public class EndToEndBench {
     this.opt = opt;
     this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(opt.timeoutSeconds);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(opt.clientLoops).setWorkerPoolSize(2));
+    if (opt.stallLog != null) watchLoopStalls(opt.stallLog);
     int poolSize = Math.max(opt.concurrency, opt.progressConcurrency) + 8;
     this.client = vertx.createHttpClient(
         new HttpClientOptions()
@@ -675,6 +683,29 @@ public class EndToEndBench {
   final LongAdder negativeSamples = new LongAdder();
   /** Step stamped -> the step's progress value seen: a step sets its body, then its progress. */
   final java.util.concurrent.ConcurrentLinkedQueue<Long> progressFieldSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** With --samples-file: each progress field sample with its stamp, to line the tail up with GC and safepoint logs. */
+  final java.util.concurrent.ConcurrentLinkedQueue<long[]> progressFieldStamps = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * A 1 ms timer on the client's event loop that logs each time it fires more than 4 ms late: the
+   * client's own share of a latency tail (or, when the server logs the same moments, the machine's).
+   */
+  void watchLoopStalls(String file) {
+    java.io.PrintWriter out;
+    try {
+      out = new java.io.PrintWriter(new java.io.FileWriter(file, java.nio.charset.StandardCharsets.UTF_8), true);
+    } catch (java.io.IOException e) {
+      System.out.println("could not write " + file + ": " + e);
+      return;
+    }
+    long[] last = {System.nanoTime()};
+    vertx.setPeriodic(1, t -> {
+      long now = System.nanoTime();
+      long lateMicros = (now - last[0]) / 1000 - 1000;
+      last[0] = now;
+      if (lateMicros > 4000) out.println(System.currentTimeMillis() + " " + lateMicros);
+    });
+  }
 
   Future<Void> progressTask(Stats stats) {
     String json = "{\"steps\":" + opt.steps + ",\"interval_ms\":" + opt.intervalMs + "}";
@@ -688,7 +719,9 @@ public class EndToEndBench {
         TaskView v = TaskView.parse(data);
         last[0] = v;
         if (v.progress > 0 && progressSeen.add(v.progress) && !first[0] && v.body != null && !v.terminal()) {
-          progressFieldSamples.add(micros - Long.parseLong(v.body.trim()));
+          long stamp = Long.parseLong(v.body.trim());
+          progressFieldSamples.add(micros - stamp);
+          if (opt.samplesFile != null) progressFieldStamps.add(new long[] {stamp, micros - stamp});
         }
         if (v.body != null && seen.add(v.body)) {
           if (first[0]) {
@@ -732,6 +765,13 @@ public class EndToEndBench {
         lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 99)), lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 100)),
         lat.length == 0 ? "n/a" : msFromMicros((long) mean(lat)));
     long[] field = progressFieldSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (opt.samplesFile != null) {
+      try (java.io.PrintWriter out = new java.io.PrintWriter(opt.samplesFile, java.nio.charset.StandardCharsets.UTF_8)) {
+        for (long[] sample : progressFieldStamps) out.println(sample[0] + " " + sample[1]);
+      } catch (java.io.IOException e) {
+        System.out.println("could not write " + opt.samplesFile + ": " + e);
+      }
+    }
     if (field.length > 0) {
       System.out.printf(Locale.ROOT, "PROGRESS FIELD LATENCY step stamped -> its progress seen (samples=%d): p50 %s  p95 %s  "
           + "p99 %s  max %s%n", field.length, msFromMicros(pct(field, 50)), msFromMicros(pct(field, 95)),
