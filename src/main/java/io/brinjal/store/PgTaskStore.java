@@ -171,9 +171,12 @@ public final class PgTaskStore implements ClusterStore {
    * so a reaper's DELETE of the row waits for the claim (and then sees what it claimed), and a
    * claim after the DELETE finds no row. A node whose lease was taken cannot claim any more.
    */
-  static final String CLAIM_AS_MEMBER = claim(
-      "member AS (SELECT node_id FROM brinjal_nodes WHERE node_id = $4 FOR KEY SHARE), ",
-      " * (SELECT count(*) FROM member)");
+  static final String CLAIM_AS_MEMBER = claim("member AS (" + memberRow("$4") + "), ", " * (SELECT count(*) FROM member)");
+
+  /** The claiming node's row, key-share locked: the reaper cannot delete it (and take its tasks) meanwhile. */
+  private static String memberRow(String nodeIdParam) {
+    return "SELECT node_id FROM brinjal_nodes WHERE node_id = " + nodeIdParam + " FOR KEY SHARE";
+  }
 
   private static String claim(String memberCte, String roomFactor) {
     return "WITH " + memberCte + "room AS ("
@@ -195,7 +198,7 @@ public final class PgTaskStore implements ClusterStore {
   static final String OTHER_SEMAPHORES = "SELECT DISTINCT extra_semaphores FROM (SELECT extra_semaphores FROM brinjal_tasks "
       + "WHERE semaphore = $1 AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT $2) q "
       + "WHERE extra_semaphores <> ''";
-  static final String MEMBER = "SELECT node_id FROM brinjal_nodes WHERE node_id = $1 FOR KEY SHARE";
+  static final String MEMBER = memberRow("$1");
   static final String CHECKED_LINE = "SELECT seq, extra_semaphores, concurrency_key FROM brinjal_tasks "
       + "WHERE semaphore = $1 AND status = 'queued' ORDER BY priority DESC, coalesce(fair_tag, seq), seq LIMIT $2";
   static final String HOLDERS = "SELECT semaphore, extra_semaphores, concurrency_key FROM brinjal_tasks WHERE status IN "
