@@ -133,6 +133,10 @@ final class Lane {
     return line.size();
   }
 
+  boolean isWaiting(String taskId) {
+    return lineKeys.containsKey(taskId);
+  }
+
   boolean hasSeveralWaiting() {
     return !several.isEmpty();
   }

@@ -1136,7 +1136,8 @@ public final class TaskEngine {
         TaskState known = recent.get(id);
         Future<TaskState> state = known != null ? Future.succeededFuture(known) : store.get(id);
         state.onSuccess(s -> {
-          if (s != null && s.status() == TaskStatus.QUEUED) publisher.positionChanged(viewOnLoop(s));
+          // still waiting here once read: a read that raced with its start must not follow the start
+          if (s != null && s.status() == TaskStatus.QUEUED && lane.isWaiting(id)) publisher.positionChanged(viewOnLoop(s));
         });
       }
     });
