@@ -144,8 +144,7 @@ public final class ClusterEvents implements TaskPublisher {
   public void changed(TaskView task) {
     TaskState s = task.state();
     String json = TaskJson.encode(task);
-    announceIfNewOnLoop(s, json);
-    local.changedOnLoop(s.id(), s.isTerminal(), json);
+    showOnLoop(s.id(), s.seq(), false, s.isTerminal(), json, !seenVersions.containsKey(s.id()));
     remember(s.id(), s.version());
     progress.remove(s.id()); // superseded
     sendOnLoop(NodeMessage.of(nodeId, NodeMessage.CHANGED, s, json));
@@ -156,8 +155,7 @@ public final class ClusterEvents implements TaskPublisher {
   public void progressed(TaskView task) {
     TaskState s = task.state();
     String json = TaskJson.encode(task);
-    announceIfNewOnLoop(s, json);
-    local.changedOnLoop(s.id(), false, json);
+    showOnLoop(s.id(), s.seq(), false, false, json, !seenVersions.containsKey(s.id()));
     remember(s.id(), s.version());
     progress.put(s.id(), NodeMessage.of(nodeId, NodeMessage.CHANGED, s, json));
     if (progressTimer == -1) progressTimer = vertx.setTimer(PROGRESS_INTERVAL_MS, t -> {
@@ -178,15 +176,6 @@ public final class ClusterEvents implements TaskPublisher {
     progress.remove(taskId);
     seenVersions.remove(taskId);
     sendOnLoop(NodeMessage.removed(nodeId, taskId));
-  }
-
-  /**
-   * A task this node runs but never announced (it claimed the task before the notification of
-   * its addition arrived; that notification is then older than what the streams showed and is
-   * not shown): its task_added goes first, with its current state, as a catch-up does.
-   */
-  private void announceIfNewOnLoop(TaskState s, String json) {
-    if (!seenVersions.containsKey(s.id())) local.addedOnLoop(s.id(), s.seq(), json);
   }
 
   /** Whether this version of the task is news (and if so, it is not news any more). */
@@ -273,14 +262,21 @@ public final class ClusterEvents implements TaskPublisher {
     }
   }
 
-  /**
-   * A change for the streams. A task this node never announced ({@code unknown}: its addition
-   * was missed, or the store's catch-up saw it first, already past queued) is added first, so
-   * queue subscribers get its task_added before any state of it.
-   */
   private void publishOnLoop(RemoteChange change, String json, boolean unknown) {
-    if (change.kind() == RemoteChange.Kind.ADDED || unknown) local.addedOnLoop(change.taskId(), change.seq(), json);
-    if (change.kind() != RemoteChange.Kind.ADDED) local.changedOnLoop(change.taskId(), change.status().isTerminal(), json);
+    boolean added = change.kind() == RemoteChange.Kind.ADDED;
+    showOnLoop(change.taskId(), change.seq(), added, !added && change.status().isTerminal(), json, unknown);
+  }
+
+  /**
+   * Shows a task's addition or state on this node's streams. A task they never showed
+   * ({@code unknown}: its addition was missed, the store's catch-up saw it first already past
+   * queued, or this node claimed it before the notification of its addition arrived, which is
+   * then older than what was shown and dropped) is added first, with this state, so queue
+   * subscribers get its task_added before any state of it.
+   */
+  private void showOnLoop(String taskId, long seq, boolean added, boolean terminal, String json, boolean unknown) {
+    if (added || unknown) local.addedOnLoop(taskId, seq, json);
+    if (!added) local.changedOnLoop(taskId, terminal, json);
   }
 
   /**
