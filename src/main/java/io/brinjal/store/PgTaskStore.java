@@ -869,6 +869,9 @@ public final class PgTaskStore implements ClusterStore {
                 }))));
   }
 
+  private static final String LIMIT_KEY_PREFIX = TaskStore.semaphoreLimitKey("");
+  private static final String PER_KEY_KEY_PREFIX = TaskStore.semaphorePerKeyKey("");
+
   /** The limits a caller passed, with those kept in the store (set at run time for every node) over them. */
   private static PermitLimits storedOver(PermitLimits asked, RowSet<Row> settings) {
     Map<String, Integer> limits = new HashMap<>(asked.limits());
@@ -881,10 +884,8 @@ public final class PgTaskStore implements ClusterStore {
       } catch (NumberFormatException e) {
         continue; // not ours: the configured value applies
       }
-      String limitPrefix = TaskStore.semaphoreLimitKey("");
-      String perKeyPrefix = TaskStore.semaphorePerKeyKey("");
-      if (key.startsWith(limitPrefix)) limits.put(key.substring(limitPrefix.length()), value);
-      else if (key.startsWith(perKeyPrefix)) perKey.put(key.substring(perKeyPrefix.length()), value);
+      if (key.startsWith(LIMIT_KEY_PREFIX)) limits.put(key.substring(LIMIT_KEY_PREFIX.length()), value);
+      else if (key.startsWith(PER_KEY_KEY_PREFIX)) perKey.put(key.substring(PER_KEY_KEY_PREFIX.length()), value);
     }
     return new PermitLimits(limits, perKey, asked.severalSemaphores());
   }
