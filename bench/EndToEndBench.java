@@ -681,10 +681,11 @@ public class EndToEndBench {
   final LongAdder snapshotBodies = new LongAdder();
   final LongAdder stepsUnseen = new LongAdder();
   final LongAdder negativeSamples = new LongAdder();
-  /** Step stamped -> the step's progress value seen: a step sets its body, then its progress. */
-  final java.util.concurrent.ConcurrentLinkedQueue<Long> progressFieldSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  /** With --samples-file: each progress field sample with its stamp, to line the tail up with GC and safepoint logs. */
-  final java.util.concurrent.ConcurrentLinkedQueue<long[]> progressFieldStamps = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /**
+   * Step stamped -> the step's progress value seen (a step sets its body, then its progress), as
+   * {stamp, latency} in µs: the stamp lines the tail up with GC, safepoint and stall logs.
+   */
+  final java.util.concurrent.ConcurrentLinkedQueue<long[]> progressFieldSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * A 1 ms timer on the client's event loop that logs each time it fires more than 4 ms late: the
@@ -720,8 +721,7 @@ public class EndToEndBench {
         last[0] = v;
         if (v.progress > 0 && progressSeen.add(v.progress) && !first[0] && v.body != null && !v.terminal()) {
           long stamp = Long.parseLong(v.body.trim());
-          progressFieldSamples.add(micros - stamp);
-          if (opt.samplesFile != null) progressFieldStamps.add(new long[] {stamp, micros - stamp});
+          progressFieldSamples.add(new long[] {stamp, micros - stamp});
         }
         if (v.body != null && seen.add(v.body)) {
           if (first[0]) {
@@ -764,10 +764,10 @@ public class EndToEndBench {
         lat.length, lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 50)), lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 90)),
         lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 99)), lat.length == 0 ? "n/a" : msFromMicros(pct(lat, 100)),
         lat.length == 0 ? "n/a" : msFromMicros((long) mean(lat)));
-    long[] field = progressFieldSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] field = progressFieldSamples.stream().mapToLong(sample -> sample[1]).sorted().toArray();
     if (opt.samplesFile != null) {
       try (java.io.PrintWriter out = new java.io.PrintWriter(opt.samplesFile, java.nio.charset.StandardCharsets.UTF_8)) {
-        for (long[] sample : progressFieldStamps) out.println(sample[0] + " " + sample[1]);
+        for (long[] sample : progressFieldSamples) out.println(sample[0] + " " + sample[1]);
       } catch (java.io.IOException e) {
         System.out.println("could not write " + opt.samplesFile + ": " + e);
       }
